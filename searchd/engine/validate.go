@@ -1,0 +1,58 @@
+package engine
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits on document fields; the API rejects documents over them.
+const (
+	MaxIDLen       = 128
+	MaxTitleLen    = 300    // characters
+	MaxBodyLen     = 20_000 // characters
+	MaxTags        = 20
+	MaxTagLen      = 50
+	MaxKeywordLen  = 100 // category, region, author
+	MaxQueryLen    = 200 // characters of a search query
+	MaxPageSize    = 50
+	MaxResultDepth = 1000 // page*size may not go past this
+)
+
+// ValidateDocument checks a document against the schema and limits and
+// returns an Invalid error naming the first problem.
+func ValidateDocument(d Document) error {
+	switch {
+	case d.ID == "":
+		return Errorf(Invalid, "document id is required")
+	case len(d.ID) > MaxIDLen:
+		return Errorf(Invalid, "document id is longer than %d bytes", MaxIDLen)
+	case strings.ContainsAny(d.ID, "/\\?#% \t\r\n"):
+		return Errorf(Invalid, "document id %q may not contain '/', '\\', '?', '#', '%%' or spaces", d.ID)
+	case !utf8.ValidString(d.ID) || !utf8.ValidString(d.Title) || !utf8.ValidString(d.Body):
+		return Errorf(Invalid, "document %q is not valid UTF-8", d.ID)
+	case strings.TrimSpace(d.Title) == "" && strings.TrimSpace(d.Body) == "":
+		return Errorf(Invalid, "document %q needs a title or a body", d.ID)
+	case utf8.RuneCountInString(d.Title) > MaxTitleLen:
+		return Errorf(Invalid, "document %q: title is longer than %d characters", d.ID, MaxTitleLen)
+	case utf8.RuneCountInString(d.Body) > MaxBodyLen:
+		return Errorf(Invalid, "document %q: body is longer than %d characters", d.ID, MaxBodyLen)
+	case len(d.Tags) > MaxTags:
+		return Errorf(Invalid, "document %q has %d tags; at most %d are allowed", d.ID, len(d.Tags), MaxTags)
+	case d.Popularity < 0:
+		return Errorf(Invalid, "document %q: popularity may not be negative", d.ID)
+	case d.CreatedAt.After(time.Now().Add(24 * time.Hour)):
+		return Errorf(Invalid, "document %q: created_at is in the future", d.ID)
+	}
+	for _, t := range d.Tags {
+		if strings.TrimSpace(t) == "" || utf8.RuneCountInString(t) > MaxTagLen {
+			return Errorf(Invalid, "document %q: every tag must be 1 to %d characters", d.ID, MaxTagLen)
+		}
+	}
+	for name, v := range map[string]string{"category": d.Category, "region": d.Region, "author": d.Author} {
+		if utf8.RuneCountInString(v) > MaxKeywordLen {
+			return Errorf(Invalid, "document %q: %s is longer than %d characters", d.ID, name, MaxKeywordLen)
+		}
+	}
+	return nil
+}
