@@ -36,6 +36,9 @@ type Engine interface {
 	// Suggest returns documents whose suggestion terms match the plan's
 	// autocomplete forms (prefix, jamo prefix, 초성); the caller ranks terms.
 	Suggest(ctx context.Context, p SuggestPlan) ([]SuggestHit, error)
+	// SimilarTerms returns indexed terms whose jamo spelling is within
+	// maxEdits of jamo, most frequent first ("did you mean").
+	SimilarTerms(ctx context.Context, jamo string, maxEdits, size int) ([]TermCount, error)
 	// Analyze runs one of the live index's analyzers over text.
 	Analyze(ctx context.Context, req AnalyzeRequest) ([]Token, error)
 	// Stats describes the live index.
@@ -66,6 +69,12 @@ type ItemResult struct {
 	ID     string `json:"id"`
 	Status int    `json:"status"` // HTTP-like: 200/201 ok, 400 bad document, 500 failed
 	Error  *Error `json:"error,omitempty"`
+}
+
+// TermCount is an indexed term (jamo spelling) and its document count.
+type TermCount struct {
+	Term  string `json:"term"`
+	Count uint64 `json:"count"`
 }
 
 // Version is one documents index version.

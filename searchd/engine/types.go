@@ -97,12 +97,11 @@ type Plan struct {
 	Sort       Sort      `json:"sort"`
 	From       int       `json:"from"`
 	Size       int       `json:"size"`
-	// Highlight asks for highlighted snippets of title and body.
-	Highlight bool `json:"highlight"`
 }
 
-// Empty reports whether the plan has nothing to match.
-func (p Plan) Empty() bool { return len(p.Terms) == 0 && p.Chosung == "" && p.JamoPrefix == "" }
+// MatchesAll reports whether the plan has no text to match: engines then
+// match every document (filters and sort still apply).
+func (p Plan) MatchesAll() bool { return len(p.Terms) == 0 && p.Chosung == "" && p.JamoPrefix == "" }
 
 // Hit is one matching document.
 type Hit struct {
