@@ -139,6 +139,28 @@ func (u *UserDictionary) Rules() []string {
 	return slices.Clone(u.rules)
 }
 
+// CaseVariantRules returns Rules plus their lower- and upper-case spellings
+// (c++ and C++). Elasticsearch's nori matches user words case-sensitively;
+// giving it these variants makes it agree with this package's
+// case-insensitive matching for the common spellings (not for mixed case
+// such as iPhone written IPhone).
+func (u *UserDictionary) CaseVariantRules() []string {
+	if u == nil {
+		return nil
+	}
+	seen := make(map[string]bool, 3*len(u.rules))
+	out := make([]string, 0, len(u.rules))
+	for _, r := range u.rules {
+		for _, v := range []string{r, strings.ToLower(r), strings.ToUpper(r)} {
+			if !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
 // match returns the longest word that s starts with, compared
 // case-insensitively, and the number of bytes of s it covers.
 func (u *UserDictionary) match(s string) (*userEntry, int) {

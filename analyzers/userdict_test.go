@@ -32,6 +32,24 @@ func TestParseUserDictionary(t *testing.T) {
 	}
 }
 
+func TestCaseVariantRules(t *testing.T) {
+	ud, err := analyzers.ParseUserDictionary([]string{"c++", "세종", "GalaxyTab Galaxy Tab"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"c++", "C++", "세종", "GalaxyTab Galaxy Tab", "galaxytab galaxy tab", "GALAXYTAB GALAXY TAB"}
+	got := ud.CaseVariantRules()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("CaseVariantRules = %q, want %q", got, want)
+	}
+	// Each variant is a valid rule (its parts still spell its word).
+	for _, r := range got {
+		if _, err := analyzers.ParseUserDictionary([]string{r}); err != nil {
+			t.Errorf("variant %q: %v", r, err)
+		}
+	}
+}
+
 func TestParseUserDictionaryErrors(t *testing.T) {
 	tests := []struct {
 		name  string
