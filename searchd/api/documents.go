@@ -1,0 +1,219 @@
+package api
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.uber.org/zap"
+
+	"github.com/searchd/searchd/searchd/engine"
+)
+
+// isNDJSON reports whether a Content-Type announces newline-delimited JSON.
+func isNDJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "application/x-ndjson" || mt == "application/ndjson")
+}
+
+// readBody reads the request body up to the body limit; beyond it the
+// error maps to 413 too_large.
+func (s *Server) readBody(c *gin.Context) ([]byte, error) {
+	r := http.MaxBytesReader(c.Writer, c.Request.Body, s.limits.MaxBodyBytes)
+	b, err := io.ReadAll(r)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, err
+		}
+		return nil, engine.Errorf(engine.Invalid, "the request body could not be read")
+	}
+	return b, nil
+}
+
+// refreshParam parses ?refresh= (absent: false).
+func refreshParam(c *gin.Context) (bool, error) {
+	v := c.Query("refresh")
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, engine.Errorf(engine.Invalid, "refresh must be true or false")
+	}
+	return b, nil
+}
+
+// BulkResponse is the answer to POST /api/v1/documents: one result per
+// input item, in input order.
+type BulkResponse struct {
+	Items  []engine.ItemResult `json:"items"`
+	Errors bool                `json:"errors"`
+}
+
+// bulkDocuments runs POST /api/v1/documents.
+func (s *Server) bulkDocuments(c *gin.Context) {
+	refresh, err := refreshParam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	body, err := s.readBody(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items, err := ParseBulk(body, isNDJSON(c.GetHeader("Content-Type")), s.limits.MaxBulkItems)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if len(items) == 0 {
+		s.invalid(c, "the body holds no documents")
+		return
+	}
+	resp := BulkResponse{Items: make([]engine.ItemResult, len(items))}
+	docs := make([]engine.Document, 0, len(items))
+	at := make([]int, 0, len(items))
+	for i, it := range items {
+		var err error
+		if it.Err != nil {
+			err = it.Err
+		} else {
+			items[i].Doc = s.withDefaults(it.Doc)
+			err = engine.ValidateDocument(items[i].Doc)
+		}
+		if err != nil {
+			resp.Items[i] = engine.ItemResult{ID: it.ID, Status: http.StatusBadRequest,
+				Error: &engine.Error{Code: engine.Invalid, Message: engine.ErrorMessage(err)}}
+			continue
+		}
+		docs = append(docs, items[i].Doc)
+		at = append(at, i)
+	}
+	if len(docs) > 0 {
+		res, err := s.eng.IndexBatch(c.Request.Context(), docs, refresh)
+		if err == nil && len(res) != len(docs) {
+			err = engine.Errorf(engine.Internal, "the engine returned %d results for %d documents", len(res), len(docs))
+		}
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		for j, r := range res {
+			resp.Items[at[j]] = s.itemResult(c, r)
+		}
+	}
+	for _, r := range resp.Items {
+		resp.Errors = resp.Errors || r.Status >= 300
+	}
+	c.JSON(http.StatusOK, resp)
+}
+
+// itemResult hides internal item errors behind a generic message (logged).
+func (s *Server) itemResult(c *gin.Context, r engine.ItemResult) engine.ItemResult {
+	if r.Error != nil && r.Error.Code == engine.Internal {
+		s.log.Error("bulk item failed", zap.String("request_id", requestID(c)),
+			zap.String("id", r.ID), zap.String("error", r.Error.Message))
+		r.Error = &engine.Error{Code: engine.Internal, Message: "internal error"}
+	}
+	return r
+}
+
+// withDefaults fills what a client may leave out: created_at defaults to
+// the time the document is written.
+func (s *Server) withDefaults(d engine.Document) engine.Document {
+	if d.CreatedAt.IsZero() {
+		d.CreatedAt = s.now().UTC().Truncate(time.Second)
+	}
+	return d
+}
+
+// pathID reads the :id path parameter.
+func pathID(c *gin.Context) (string, error) {
+	id := c.Param("id")
+	if id == "" || len(id) > engine.MaxIDLen {
+		return "", engine.Errorf(engine.Invalid, "document id must be 1 to %d bytes", engine.MaxIDLen)
+	}
+	return id, nil
+}
+
+// getDocument runs GET /api/v1/documents/:id.
+func (s *Server) getDocument(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	doc, err := s.eng.Get(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, doc)
+}
+
+// putDocument runs PUT /api/v1/documents/:id: the id in the path wins and
+// an id in the body must match it.
+func (s *Server) putDocument(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	refresh, err := refreshParam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	body, err := s.readBody(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	doc, err := decodeDocument(body)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	switch {
+	case doc.ID == "":
+		doc.ID = id
+	case doc.ID != id:
+		s.invalid(c, "the id in the body (%q) does not match the id in the path (%q)", doc.ID, id)
+		return
+	}
+	doc = s.withDefaults(doc)
+	if err := engine.ValidateDocument(doc); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.eng.Index(c.Request.Context(), doc, refresh); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"id": id, "result": "indexed"})
+}
+
+// deleteDocument runs DELETE /api/v1/documents/:id.
+func (s *Server) deleteDocument(c *gin.Context) {
+	id, err := pathID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	refresh, err := refreshParam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.eng.Delete(c.Request.Context(), id, refresh); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"id": id, "result": "deleted"})
+}

@@ -1,0 +1,72 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/searchd/searchd/searchd/engine"
+)
+
+// AdminPrefix is where the token-guarded admin API lives.
+const AdminPrefix = "/api/v1/admin"
+
+// routes registers every route of the API. docs/api.md documents each one
+// (a test checks that it does).
+func (s *Server) routes(r *gin.Engine, extra []Route) (err error) {
+	defer func() {
+		if v := recover(); v != nil { // gin panics on conflicting routes
+			err = fmt.Errorf("api: routes: %v", v)
+		}
+	}()
+	// Outermost first: the request id is known to everything below; the
+	// metrics and access log see the status recovery writes.
+	r.Use(withRequestID, s.observe, s.accessLog, s.recoverPanic)
+	r.NoRoute(func(c *gin.Context) {
+		s.fail(c, engine.Errorf(engine.NotFound, "no route for %s %s", c.Request.Method, c.Request.URL.Path))
+	})
+	r.NoMethod(func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, ErrorBody{Error: engine.Error{
+			Code: "method_not_allowed", Message: fmt.Sprintf("%s is not allowed here; see the Allow header", c.Request.Method)}})
+	})
+
+	// Operations.
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	r.GET("/metrics", s.metricsHandler())
+
+	v1 := r.Group("/api/v1")
+	// Search.
+	v1.GET("/search", s.search)
+	v1.GET("/autocomplete", s.autocomplete)
+	v1.POST("/analyze", s.analyze)
+	// Documents.
+	v1.POST("/documents", s.bulkDocuments)
+	v1.GET("/documents/:id", s.getDocument)
+	v1.PUT("/documents/:id", s.putDocument)
+	v1.DELETE("/documents/:id", s.deleteDocument)
+
+	// Admin (token required).
+	admin := r.Group(AdminPrefix, s.requireAdmin)
+	admin.GET("/stats", s.adminStats)
+	admin.GET("/versions", s.adminVersions)
+
+	for _, e := range extra {
+		if e.Handler == nil || e.Method == "" || !strings.HasPrefix(e.Path, "/") {
+			return fmt.Errorf("api: extra route %s %q is incomplete", e.Method, e.Path)
+		}
+		h := gin.WrapH(e.Handler)
+		if !e.Admin {
+			r.Handle(e.Method, e.Path, h)
+			continue
+		}
+		rel, ok := strings.CutPrefix(e.Path, AdminPrefix+"/")
+		if !ok {
+			return fmt.Errorf("api: admin route %q must be under %s/", e.Path, AdminPrefix)
+		}
+		admin.Handle(e.Method, "/"+rel, h)
+	}
+	return nil
+}
