@@ -44,6 +44,9 @@ type Engine interface {
 	// Stats describes the live index.
 	Stats(ctx context.Context) (Stats, error)
 
+	// Live returns the live version as last seen (no I/O): the search
+	// service analyzes queries with its analysis settings.
+	Live() Version
 	// Versions lists the documents index versions and which one is live.
 	Versions(ctx context.Context) ([]Version, error)
 	// CreateVersion creates a new, empty index version with the given

@@ -81,6 +81,12 @@ type PlanTerm struct {
 	// PrefixLength is how many leading jamo must match exactly in fuzzy
 	// matching, which bounds the term expansion.
 	PrefixLength int `json:"prefix_length"`
+	// Parts, when set, are the morphemes of a query word that analyzed into
+	// several tokens (or dropped some); Text is then the whole word. The word
+	// matches when every part matches, or when the whole word matches a
+	// document word's jamo within Fuzziness — so a typo that splits a word
+	// into odd morphemes (보드개임 → 보드 + 개임) still finds 보드게임.
+	Parts []PlanTerm `json:"parts,omitempty"`
 }
 
 // Plan is a query prepared for execution: analyzed, with every form the

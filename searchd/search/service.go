@@ -2,14 +2,20 @@
 // into plans (terms, jamo forms, fuzziness, 초성 and keyboard-layout
 // alternatives), derives the Korean fields of documents, and orchestrates
 // every engine the same way (AND first, OR fallback, corrections,
-// suggestions, autocomplete ranking, search events).
+// suggestions, highlighting, autocomplete ranking, search events).
 package search
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"strings"
+	"time"
+	"unicode/utf8"
 
 	"go.uber.org/zap"
 
+	"github.com/searchd/searchd/analyzers/hangul"
 	"github.com/searchd/searchd/searchd/engine"
 )
 
@@ -25,25 +31,280 @@ type RequestMeta struct {
 
 // Service is the search service shared by the API and tests.
 type Service struct {
-	eng  engine.Engine
-	sink engine.EventSink
-	log  *zap.Logger
+	eng      engine.Engine
+	sink     engine.EventSink
+	log      *zap.Logger
+	analyses *AnalyzerCache
+	now      func() time.Time
 }
 
 // NewService wires a service over an engine. sink may be engine.NopSink{}.
 func NewService(eng engine.Engine, sink engine.EventSink, log *zap.Logger) *Service {
-	return &Service{eng: eng, sink: sink, log: log}
+	if sink == nil {
+		sink = engine.NopSink{}
+	}
+	if log == nil {
+		log = zap.NewNop()
+	}
+	return &Service{eng: eng, sink: sink, log: log, analyses: NewAnalyzerCache(), now: time.Now}
 }
 
 // Engine returns the engine behind the service (documents CRUD, stats).
 func (s *Service) Engine() engine.Engine { return s.eng }
 
-// Search validates and runs a user query and publishes a search event.
-func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) (engine.SearchResponse, error) {
-	return engine.SearchResponse{}, engine.Errorf(engine.Unavailable, "not implemented yet")
+// Analyzer returns the analysis of the live index version.
+func (s *Service) Analyzer() (Analyzer, error) {
+	return s.analyses.Get(s.eng.Live().Analysis)
 }
 
-// Autocomplete returns up to size suggestions for what the user is typing.
-func (s *Service) Autocomplete(ctx context.Context, text string, size int) ([]engine.Suggestion, error) {
-	return nil, engine.Errorf(engine.Unavailable, "not implemented yet")
+// Limits on autocomplete.
+const (
+	MaxAutocompleteLen  = 50
+	MaxAutocompleteSize = 20
+	defaultSuggestSize  = 10
+	suggestFetch        = 50
+	maxSimilarTerms     = 10
+	maxCorrectionEdits  = 2
+)
+
+// Validate checks a query against the limits and fills defaults.
+func Validate(q *engine.Query) error {
+	q.Text = normalizeQuery(q.Text)
+	if n := utf8.RuneCountInString(q.Text); n > engine.MaxQueryLen {
+		return engine.Errorf(engine.Invalid, "the query is %d characters long; at most %d are allowed", n, engine.MaxQueryLen)
+	}
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.Size == 0 {
+		q.Size = 10
+	}
+	switch {
+	case q.Page < 1:
+		return engine.Errorf(engine.Invalid, "page must be 1 or more")
+	case q.Size < 1 || q.Size > engine.MaxPageSize:
+		return engine.Errorf(engine.Invalid, "size must be between 1 and %d", engine.MaxPageSize)
+	case q.Page*q.Size > engine.MaxResultDepth:
+		return engine.Errorf(engine.Invalid, "results deeper than %d are not available; narrow the search instead", engine.MaxResultDepth)
+	}
+	switch q.Sort {
+	case "":
+		q.Sort = engine.SortRelevance
+	case engine.SortRelevance, engine.SortRecent, engine.SortPopular:
+	default:
+		return engine.Errorf(engine.Invalid, "sort must be relevance, recent or popular")
+	}
+	for _, v := range append([]string{q.Filters.Category, q.Filters.Region}, q.Filters.Tags...) {
+		if utf8.RuneCountInString(v) > engine.MaxKeywordLen {
+			return engine.Errorf(engine.Invalid, "filter values may be at most %d characters", engine.MaxKeywordLen)
+		}
+	}
+	if len(q.Filters.Tags) > engine.MaxTags {
+		return engine.Errorf(engine.Invalid, "at most %d tag filters are allowed", engine.MaxTags)
+	}
+	return nil
+}
+
+// Search validates and runs a user query and publishes a search event.
+//
+// Order of attempts: every term must match (AND); if nothing matches and
+// the query looks typed in the wrong keyboard layout, the converted query;
+// then any term (OR); then a "did you mean" correction built from indexed
+// terms near each query term in jamo. The response says which happened.
+func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) (engine.SearchResponse, error) {
+	start := s.now()
+	if err := Validate(&q); err != nil {
+		return engine.SearchResponse{}, err
+	}
+	a, err := s.Analyzer()
+	if err != nil {
+		return engine.SearchResponse{}, err
+	}
+	resp := engine.SearchResponse{Query: q.Text, Page: q.Page, Size: q.Size, Match: engine.MatchAll, Hits: []engine.Hit{}}
+	plan, normalized := planText(a, q.Text)
+	resp.Normalized = normalized
+	base := engine.Plan{Filters: q.Filters, Sort: q.Sort, From: (q.Page - 1) * q.Size, Size: q.Size}
+	run := func(p engine.Plan, mode engine.MatchMode) (engine.Result, error) {
+		p.Filters, p.Sort, p.From, p.Size, p.Mode = base.Filters, base.Sort, base.From, base.Size, mode
+		return s.eng.Search(ctx, p)
+	}
+
+	var res engine.Result
+	used := plan
+	if q.Text != "" && plan.MatchesAll() {
+		// The query analyzed to nothing (only particles or punctuation):
+		// nothing can match it, and browsing everything would mislead.
+		s.publish(ctx, q, resp, start, meta, a)
+		return resp, nil
+	}
+	if res, err = run(plan, engine.MatchAll); err != nil {
+		return resp, err
+	}
+	if res.Total == 0 {
+		if alt := keyboardAlternative(q.Text); alt != "" {
+			altPlan, _ := planText(a, alt)
+			if !altPlan.MatchesAll() {
+				r, err := run(altPlan, engine.MatchAll)
+				if err != nil {
+					return resp, err
+				}
+				if r.Total > 0 {
+					res, used, resp.Corrected = r, altPlan, alt
+				} else {
+					resp.Suggestions = append(resp.Suggestions, alt)
+				}
+			}
+		}
+	}
+	if res.Total == 0 && len(plan.Terms)+boolInt(plan.JamoPrefix != "") > 1 {
+		r, err := run(plan, engine.MatchAny)
+		if err != nil {
+			return resp, err
+		}
+		if r.Total > 0 {
+			res, resp.Match = r, engine.MatchAny
+		}
+	}
+	if res.Total == 0 && len(plan.Terms) > 0 {
+		corrected, err := s.correct(ctx, a, plan)
+		if err != nil {
+			return resp, err
+		}
+		if corrected != "" && corrected != normalized {
+			cp, _ := planText(a, corrected)
+			r, err := run(cp, engine.MatchAll)
+			if err != nil {
+				return resp, err
+			}
+			if r.Total > 0 {
+				res, used, resp.Corrected = r, cp, corrected
+			} else {
+				resp.Suggestions = append(resp.Suggestions, corrected)
+			}
+		}
+	}
+	resp.Total = res.Total
+	if res.Hits != nil {
+		resp.Hits = res.Hits
+	}
+	h := newHighlighter(a, used)
+	for i := range resp.Hits {
+		resp.Hits[i].Highlights = h.highlight(resp.Hits[i].Document)
+	}
+	s.publish(ctx, q, resp, start, meta, a)
+	return resp, nil
+}
+
+// correct builds a "did you mean" query: each term is replaced by the most
+// frequent indexed term within two jamo edits, when one exists.
+func (s *Service) correct(ctx context.Context, a Analyzer, p engine.Plan) (string, error) {
+	out := make([]string, 0, len(p.Terms))
+	changed := false
+	for _, t := range p.Terms {
+		best := t.Text
+		if hangul.JamoLen(t.Text) >= noFuzzBelowJamo {
+			cands, err := s.eng.SimilarTerms(ctx, t.Jamo, maxCorrectionEdits, maxSimilarTerms)
+			if err != nil {
+				return "", err
+			}
+			bestDist, bestCount := maxCorrectionEdits+1, uint64(0)
+			for _, c := range cands {
+				if c.Term == t.Jamo {
+					continue
+				}
+				d := hangul.Distance(c.Term, t.Jamo)
+				if d < bestDist || (d == bestDist && c.Count > bestCount) {
+					best, bestDist, bestCount = hangul.ComposeJamo(c.Term), d, c.Count
+				}
+			}
+		}
+		changed = changed || best != t.Text
+		out = append(out, best)
+	}
+	if !changed {
+		return "", nil
+	}
+	return strings.Join(out, " "), nil
+}
+
+// publish hands the search event to the sink; it never blocks.
+func (s *Service) publish(ctx context.Context, q engine.Query, resp engine.SearchResponse, start time.Time, meta RequestMeta, a Analyzer) {
+	took := s.now().Sub(start)
+	resp.TookMillis = float64(took.Microseconds()) / 1000
+	filters := map[string][]string{}
+	if q.Filters.Category != "" {
+		filters["category"] = []string{q.Filters.Category}
+	}
+	if q.Filters.Region != "" {
+		filters["region"] = []string{q.Filters.Region}
+	}
+	if len(q.Filters.Tags) > 0 {
+		filters["tag"] = q.Filters.Tags
+	}
+	s.sink.Publish(ctx, engine.SearchEvent{
+		ID:         NewEventID(),
+		Time:       start.UTC(),
+		Query:      q.Text,
+		Normalized: resp.Normalized,
+		Canonical:  CanonicalKeyword(a, q.Text),
+		Total:      resp.Total,
+		TookMillis: resp.TookMillis,
+		Page:       q.Page,
+		Size:       q.Size,
+		Sort:       string(q.Sort),
+		Filters:    filters,
+		Match:      string(resp.Match),
+		Corrected:  resp.Corrected,
+		SessionID:  meta.SessionID,
+		UserID:     meta.UserID,
+		ClientIP:   meta.ClientIP,
+		UserAgent:  meta.UserAgent,
+		Context:    meta.Context,
+	})
+}
+
+// CanonicalKeyword normalizes a query for counting (trending, analytics):
+// NFC, case, spacing and analyzer normalization, then each synonym group
+// mapped to its canonical member, so 삼전 and 삼성전자 — or 아이폰15 and
+// 아이폰 15 — count as one keyword.
+func CanonicalKeyword(a Analyzer, text string) string {
+	text = normalizeQuery(text)
+	if text == "" {
+		return ""
+	}
+	if hangul.IsChosungQuery(text) {
+		return strings.ReplaceAll(text, " ", "")
+	}
+	toks := a.Query(text)
+	terms := make([]string, 0, len(toks))
+	for _, t := range toks {
+		terms = append(terms, t.Term)
+	}
+	joined := strings.Join(terms, " ")
+	if c, ok := a.Canonical(joined); ok {
+		return c
+	}
+	for i, t := range terms {
+		if c, ok := a.Canonical(t); ok {
+			terms[i] = c
+		}
+	}
+	if len(terms) == 0 {
+		return strings.ToLower(text)
+	}
+	return strings.Join(terms, " ")
+}
+
+// NewEventID returns a random event id (16 bytes, hex).
+func NewEventID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

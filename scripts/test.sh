@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh Debian machine or a developer's: installs
+# what the tests need (redis-server, Chromium, JDK/Maven for the OpenSearch
+# node), starts a real single-node OpenSearch 2.x with Korean (nori)
+# analysis, runs every Go test, and stops the node.
+#
+#   bash scripts/test.sh            # everything
+#   bash scripts/test.sh ./ingest/... -run Stream   # extra args go to `go test`
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export SEARCHD_REQUIRE_ALL=1 # a missing component fails its tests, never skips them
+
+need_apt=()
+command -v redis-server >/dev/null || need_apt+=(redis-server)
+command -v redis-benchmark >/dev/null || need_apt+=(redis-tools)
+command -v java >/dev/null || need_apt+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || need_apt+=(maven)
+command -v go >/dev/null || need_apt+=(golang-go)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "test.sh: missing ${need_apt[*]}; run as root or install them" >&2
+    exit 1
+  fi
+  echo "test.sh: installing ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+node_started=0
+cleanup() {
+  if [ "$node_started" = 1 ]; then bash tools/opensearch/opensearch.sh stop || true; fi
+}
+trap cleanup EXIT
+
+echo "test.sh: preparing OpenSearch with nori"
+bash tools/opensearch/opensearch.sh install
+bash tools/opensearch/opensearch.sh start
+node_started=1
+SEARCHD_TEST_ES_URL="$(cat "${SEARCHD_OPENSEARCH_HOME:-tools/opensearch/.node}/url")"
+export SEARCHD_TEST_ES_URL
+echo "test.sh: OpenSearch at $SEARCHD_TEST_ES_URL"
+
+echo "test.sh: go vet"
+go vet ./...
+echo "test.sh: go test"
+if [ $# -eq 0 ]; then set -- ./...; fi
+go test -count=1 -timeout 45m "$@"

@@ -1,0 +1,337 @@
+package bleve
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	blevesearch "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/searchd/searchd/mappings"
+	"github.com/searchd/searchd/searchd/engine"
+	"github.com/searchd/searchd/searchd/search"
+)
+
+func defaultWorkers() int { return runtime.GOMAXPROCS(0) }
+
+// source is what the stored "source" field holds: the document as given
+// and the derived fields (suggestions for autocomplete, the update time for
+// catch-up copies).
+type source struct {
+	Doc       engine.Document `json:"doc"`
+	Suggest   []string        `json:"suggest,omitempty"`
+	UpdatedAt time.Time       `json:"updated_at"`
+}
+
+// build turns an analyzed document into a Bleve document, field by field
+// as the mapping in mappings/ declares them.
+func (e *Engine) build(a search.Analyzed) (*document.Document, error) {
+	d := a.Doc
+	src, err := json.Marshal(source{Doc: d, Suggest: a.Derived.Suggest, UpdatedAt: a.Derived.UpdatedAt})
+	if err != nil {
+		return nil, err
+	}
+	doc := document.NewDocument(d.ID)
+	for _, f := range e.fields {
+		opts := fieldOptions(f)
+		var text analysis.Analyzer
+		var value []byte
+		switch f.Name {
+		case "source":
+			doc.AddField(document.NewTextFieldWithIndexingOptions(f.Name, nil, src, opts))
+			continue
+		case "title":
+			text, value = preAnalyzed(a.TitleIndex), []byte(d.Title)
+		case "body":
+			text, value = preAnalyzed(a.BodyIndex), []byte(d.Body)
+		case "title_exact":
+			text, value = preAnalyzed(a.TitleExact), []byte(d.Title)
+		case "body_exact":
+			text, value = preAnalyzed(a.BodyExact), []byte(d.Body)
+		case "tags":
+			text = keywords(d.Tags)
+		case "category":
+			text = keywords(nonEmpty(d.Category))
+		case "region":
+			text = keywords(nonEmpty(d.Region))
+		case "author":
+			text = keywords(nonEmpty(d.Author))
+		case "terms_jamo":
+			text = keywords(a.Derived.TermsJamo)
+		case "chosung":
+			text = keywords(a.Derived.Chosung)
+		case "suggest_jamo":
+			text = keywords(a.Derived.SuggestJamo)
+		case "suggest_chosung":
+			text = keywords(a.Derived.SuggestChosung)
+		case "created_at", "updated_at":
+			t := d.CreatedAt
+			if f.Name == "updated_at" {
+				t = a.Derived.UpdatedAt
+			}
+			df, err := document.NewDateTimeFieldWithIndexingOptions(f.Name, nil, t, time.RFC3339, opts)
+			if err != nil {
+				return nil, engine.Errorf(engine.Invalid, "document %q: %s: %v", d.ID, f.Name, err)
+			}
+			doc.AddField(df)
+			continue
+		case "popularity":
+			doc.AddField(document.NewNumericFieldWithIndexingOptions(f.Name, nil, float64(d.Popularity), opts))
+			continue
+		default:
+			return nil, fmt.Errorf("bleve: the mapping has field %q the engine does not know", f.Name)
+		}
+		doc.AddField(document.NewTextFieldCustom(f.Name, nil, value, opts, text))
+	}
+	return doc, nil
+}
+
+func fieldOptions(f mappings.Field) index.FieldIndexingOptions {
+	var o index.FieldIndexingOptions
+	if f.Index {
+		o |= index.IndexField
+	}
+	if f.Store {
+		o |= index.StoreField
+	}
+	if f.DocValues {
+		o |= index.DocValues
+	}
+	if f.TermVectors {
+		o |= index.IncludeTermVectors
+	}
+	return o
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+// Index implements engine.Engine. Writes are visible to the next search as
+// soon as they return (Bleve's scorch applies a batch before returning),
+// so refresh needs no extra work.
+func (e *Engine) Index(ctx context.Context, d engine.Document, refresh bool) error {
+	res, err := e.IndexBatch(ctx, []engine.Document{d}, refresh)
+	if err != nil {
+		return err
+	}
+	if res[0].Error != nil {
+		return res[0].Error
+	}
+	return nil
+}
+
+// IndexBatch implements engine.Engine: documents are validated and
+// analyzed by a pool of workers, then written in one Bleve batch.
+func (e *Engine) IndexBatch(ctx context.Context, docs []engine.Document, _ bool) ([]engine.ItemResult, error) {
+	v, err := e.live()
+	if err != nil {
+		return nil, err
+	}
+	return e.indexInto(ctx, v, docs)
+}
+
+func (e *Engine) indexInto(ctx context.Context, v *version, docs []engine.Document) ([]engine.ItemResult, error) {
+	results := make([]engine.ItemResult, len(docs))
+	built := make([]*document.Document, len(docs))
+	now := e.now()
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < e.workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = engine.ItemResult{ID: docs[i].ID, Status: 201}
+				if err := engine.ValidateDocument(docs[i]); err != nil {
+					results[i] = failed(docs[i].ID, err)
+					continue
+				}
+				doc, err := e.build(search.Derive(v.analyzer, docs[i], now))
+				if err != nil {
+					results[i] = failed(docs[i].ID, err)
+					continue
+				}
+				built[i] = doc
+			}
+		}()
+	}
+	for i := range docs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			close(next)
+			wg.Wait()
+			return nil, ctx.Err()
+		}
+	}
+	close(next)
+	wg.Wait()
+
+	b := v.idx.NewBatch()
+	seen := make(map[string]int, len(docs))
+	for i, d := range built {
+		if d == nil {
+			continue
+		}
+		if j, dup := seen[docs[i].ID]; dup {
+			// The last write of an id in one batch wins, as in _bulk.
+			built[j] = nil
+		}
+		seen[docs[i].ID] = i
+	}
+	for _, d := range built {
+		if d != nil {
+			if err := b.IndexAdvanced(d); err != nil {
+				return nil, fmt.Errorf("bleve: batch: %w", err)
+			}
+		}
+	}
+	if b.Size() > 0 {
+		if err := v.idx.Batch(b); err != nil {
+			return nil, engine.Errorf(engine.Unavailable, "the index rejected the batch: %v", err)
+		}
+	}
+	return results, nil
+}
+
+func failed(id string, err error) engine.ItemResult {
+	code := engine.ErrorCode(err)
+	status := 500
+	if code == engine.Invalid {
+		status = 400
+	}
+	return engine.ItemResult{ID: id, Status: status, Error: &engine.Error{Code: code, Message: engine.ErrorMessage(err)}}
+}
+
+// Get implements engine.Engine.
+func (e *Engine) Get(_ context.Context, id string) (engine.Document, error) {
+	v, err := e.live()
+	if err != nil {
+		return engine.Document{}, err
+	}
+	src, err := loadSource(v.idx, id)
+	if err != nil {
+		return engine.Document{}, err
+	}
+	return src.Doc, nil
+}
+
+var errNoSource = errors.New("no stored source")
+
+func loadSource(idx blevesearch.Index, id string) (source, error) {
+	var src source
+	doc, err := idx.Document(id)
+	if err != nil {
+		return src, fmt.Errorf("bleve: get %q: %w", id, err)
+	}
+	if doc == nil {
+		return src, engine.Errorf(engine.NotFound, "document %q does not exist", id)
+	}
+	var raw []byte
+	doc.VisitFields(func(f index.Field) {
+		if f.Name() == "source" {
+			raw = f.Value()
+		}
+	})
+	if raw == nil {
+		return src, fmt.Errorf("bleve: document %q: %w", id, errNoSource)
+	}
+	if err := json.Unmarshal(raw, &src); err != nil {
+		return src, fmt.Errorf("bleve: document %q: %w", id, err)
+	}
+	return src, nil
+}
+
+// Delete implements engine.Engine.
+func (e *Engine) Delete(ctx context.Context, id string, _ bool) error {
+	v, err := e.live()
+	if err != nil {
+		return err
+	}
+	if _, err := loadSource(v.idx, id); err != nil {
+		return err
+	}
+	if err := v.idx.Delete(id); err != nil {
+		return fmt.Errorf("bleve: delete %q: %w", id, err)
+	}
+	return nil
+}
+
+// CopyVersion implements engine.Engine: every document of from (updated
+// at or after since) is re-analyzed with to's settings and written to to.
+func (e *Engine) CopyVersion(ctx context.Context, from, to int, since time.Time) (int, error) {
+	src, err := e.get(from)
+	if err != nil {
+		return 0, err
+	}
+	dst, err := e.get(to)
+	if err != nil {
+		return 0, err
+	}
+	const page = 1000
+	copied := 0
+	var after []string
+	for {
+		req := blevesearch.NewSearchRequestOptions(blevesearch.NewMatchAllQuery(), page, 0, false)
+		if !since.IsZero() {
+			q := blevesearch.NewDateRangeInclusiveQuery(since, time.Time{}, boolPtr(true), nil)
+			q.SetField("updated_at")
+			req.Query = q
+		}
+		req.Fields = []string{"source"}
+		req.SortBy([]string{"_id"})
+		if after != nil {
+			req.SearchAfter = after
+		}
+		res, err := src.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return copied, fmt.Errorf("bleve: copy from version %d: %w", from, err)
+		}
+		if len(res.Hits) == 0 {
+			return copied, nil
+		}
+		docs := make([]engine.Document, 0, len(res.Hits))
+		for _, h := range res.Hits {
+			s, err := hitSource(h.Fields)
+			if err != nil {
+				return copied, err
+			}
+			docs = append(docs, s.Doc)
+		}
+		items, err := e.indexInto(ctx, dst, docs)
+		if err != nil {
+			return copied, err
+		}
+		for _, it := range items {
+			if it.Error != nil {
+				return copied, fmt.Errorf("bleve: copy %q: %s", it.ID, it.Error.Message)
+			}
+		}
+		copied += len(docs)
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}
+
+func boolPtr(b bool) *bool { return &b }
+
+func hitSource(fields map[string]any) (source, error) {
+	var s source
+	raw, _ := fields["source"].(string)
+	if raw == "" {
+		return s, errNoSource
+	}
+	err := json.NewDecoder(strings.NewReader(raw)).Decode(&s)
+	return s, err
+}

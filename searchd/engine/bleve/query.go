@@ -1,0 +1,261 @@
+package bleve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	blevesearch "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/searchd/searchd/searchd/engine"
+	"github.com/searchd/searchd/searchd/search"
+)
+
+// Boosts separate the three kinds of match so that, for comparable
+// documents, exact matches rank above synonym matches above fuzzy ones:
+// an exact match also matches the synonym-expanded field and the fuzzy
+// clause (distance 0), a synonym match only the latter two.
+const (
+	boostExactTitle = 40
+	boostExactBody  = 20
+	boostSynTitle   = 8
+	boostSynBody    = 4
+	boostFuzzy      = 1
+	boostPrefix     = 1
+	boostFilter     = 0.001
+)
+
+// termQuery matches one plan term in every form: exact, synonym, fuzzy.
+// A word of several parts matches when all its parts do, or when the whole
+// word is within its fuzziness of a document word.
+func termQuery(t engine.PlanTerm) query.Query {
+	if len(t.Parts) > 0 {
+		parts := make([]query.Query, 0, len(t.Parts))
+		for _, p := range t.Parts {
+			parts = append(parts, termQuery(p))
+		}
+		return query.NewDisjunctionQuery([]query.Query{query.NewConjunctionQuery(parts), jamoQuery(t)})
+	}
+	return query.NewDisjunctionQuery([]query.Query{
+		term(t.Text, "title_exact", boostExactTitle),
+		term(t.Text, "body_exact", boostExactBody),
+		term(t.Text, "title", boostSynTitle),
+		term(t.Text, "body", boostSynBody),
+		jamoQuery(t),
+	})
+}
+
+// jamoQuery matches a term's jamo spelling, fuzzily when allowed.
+func jamoQuery(t engine.PlanTerm) query.Query {
+	if t.Fuzziness == 0 {
+		return term(t.Jamo, "terms_jamo", boostFuzzy)
+	}
+	f := query.NewFuzzyQuery(t.Jamo)
+	f.SetField("terms_jamo")
+	f.SetFuzziness(t.Fuzziness)
+	f.SetPrefix(t.PrefixLength)
+	f.SetBoost(boostFuzzy)
+	return f
+}
+
+func term(text, field string, boost float64) query.Query {
+	q := query.NewTermQuery(text)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+func prefix(p, field string, boost float64) query.Query {
+	q := query.NewPrefixQuery(p)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+// buildQuery translates a plan; user text only ever reaches Bleve as the
+// analyzed terms of term, fuzzy and prefix queries.
+func buildQuery(p engine.Plan) query.Query {
+	var parts []query.Query
+	for _, t := range p.Terms {
+		parts = append(parts, termQuery(t))
+	}
+	if p.JamoPrefix != "" {
+		parts = append(parts, prefix(p.JamoPrefix, "terms_jamo", boostPrefix))
+	}
+	if p.Chosung != "" {
+		parts = append(parts, prefix(p.Chosung, "chosung", boostPrefix))
+	}
+	var text query.Query
+	switch {
+	case len(parts) == 0:
+		text = query.NewMatchAllQuery()
+	case p.Mode == engine.MatchAny:
+		d := query.NewDisjunctionQuery(parts)
+		d.SetMin(1)
+		text = d
+	default:
+		text = query.NewConjunctionQuery(parts)
+	}
+	filters := []query.Query{text}
+	if p.Filters.Category != "" {
+		filters = append(filters, term(p.Filters.Category, "category", boostFilter))
+	}
+	if p.Filters.Region != "" {
+		filters = append(filters, term(p.Filters.Region, "region", boostFilter))
+	}
+	for _, t := range p.Filters.Tags {
+		filters = append(filters, term(t, "tags", boostFilter))
+	}
+	if len(filters) == 1 {
+		return text
+	}
+	return query.NewConjunctionQuery(filters)
+}
+
+func sortOrder(s engine.Sort) []string {
+	switch s {
+	case engine.SortRecent:
+		return []string{"-created_at", "-_score", "_id"}
+	case engine.SortPopular:
+		return []string{"-popularity", "-_score", "_id"}
+	}
+	return []string{"-_score", "-popularity", "_id"}
+}
+
+// Search implements engine.Engine.
+func (e *Engine) Search(ctx context.Context, p engine.Plan) (engine.Result, error) {
+	v, err := e.live()
+	if err != nil {
+		return engine.Result{}, err
+	}
+	req := blevesearch.NewSearchRequestOptions(buildQuery(p), p.Size, p.From, false)
+	req.SortBy(sortOrder(p.Sort))
+	req.Fields = []string{"source"}
+	res, err := v.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return engine.Result{}, translate(ctx, err)
+	}
+	out := engine.Result{Total: int64(res.Total), Hits: make([]engine.Hit, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		s, err := hitSource(h.Fields)
+		if err != nil {
+			return engine.Result{}, fmt.Errorf("bleve: hit %q: %w", h.ID, err)
+		}
+		out.Hits = append(out.Hits, engine.Hit{ID: h.ID, Score: h.Score, Document: s.Doc})
+	}
+	return out, nil
+}
+
+// translate maps Bleve errors to searchd's codes.
+func translate(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if strings.Contains(err.Error(), "TooManyClauses") || strings.Contains(err.Error(), "too many clauses") {
+		return engine.Errorf(engine.Invalid, "the query matches too many spellings; type a longer word")
+	}
+	return fmt.Errorf("bleve: search: %w", err)
+}
+
+// Suggest implements engine.Engine.
+func (e *Engine) Suggest(ctx context.Context, p engine.SuggestPlan) ([]engine.SuggestHit, error) {
+	v, err := e.live()
+	if err != nil {
+		return nil, err
+	}
+	var parts []query.Query
+	for _, jp := range p.JamoPrefixes {
+		if jp != "" {
+			parts = append(parts, prefix(jp, "suggest_jamo", 1))
+		}
+	}
+	if p.Chosung != "" {
+		parts = append(parts, prefix(p.Chosung, "suggest_chosung", 1))
+	}
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	req := blevesearch.NewSearchRequestOptions(query.NewDisjunctionQuery(parts), p.Size, 0, false)
+	req.SortBy([]string{"-popularity", "_id"})
+	req.Fields = []string{"source"}
+	res, err := v.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, translate(ctx, err)
+	}
+	out := make([]engine.SuggestHit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		s, err := hitSource(h.Fields)
+		if err != nil {
+			return nil, fmt.Errorf("bleve: hit %q: %w", h.ID, err)
+		}
+		out = append(out, engine.SuggestHit{Phrases: s.Suggest, Popularity: s.Doc.Popularity})
+	}
+	return out, nil
+}
+
+// maxSimilarScan bounds how many dictionary terms one lookup visits.
+const maxSimilarScan = 2000
+
+// SimilarTerms implements engine.Engine with Bleve's Levenshtein automaton
+// over the terms_jamo dictionary.
+func (e *Engine) SimilarTerms(ctx context.Context, jamo string, maxEdits, size int) ([]engine.TermCount, error) {
+	v, err := e.live()
+	if err != nil {
+		return nil, err
+	}
+	adv, err := v.idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("bleve: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("bleve: reader: %w", err)
+	}
+	defer r.Close()
+	fr, ok := r.(index.IndexReaderFuzzy)
+	if !ok {
+		return nil, errors.New("bleve: the index reader has no fuzzy dictionary")
+	}
+	dict, err := fr.FieldDictFuzzy("terms_jamo", jamo, min(maxEdits, 2), "")
+	if err != nil {
+		return nil, fmt.Errorf("bleve: similar terms: %w", err)
+	}
+	defer dict.Close()
+	var out []engine.TermCount
+	for i := 0; i < maxSimilarScan; i++ {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		de, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("bleve: similar terms: %w", err)
+		}
+		if de == nil {
+			break
+		}
+		out = append(out, engine.TermCount{Term: de.Term, Count: de.Count})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Term < out[j].Term
+	})
+	if len(out) > size {
+		out = out[:size]
+	}
+	return out, nil
+}
+
+// Analyze implements engine.Engine with the live version's analysis.
+func (e *Engine) Analyze(_ context.Context, req engine.AnalyzeRequest) ([]engine.Token, error) {
+	v, err := e.live()
+	if err != nil {
+		return nil, err
+	}
+	return search.AnalyzeText(v.analyzer, req)
+}

@@ -1,0 +1,214 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/searchd/searchd/analyzers"
+	"github.com/searchd/searchd/analyzers/hangul"
+	"github.com/searchd/searchd/searchd/engine"
+)
+
+// Analyzer is the Korean analysis the search service needs: the query
+// (search) analyzer, the document (index) analyzer and the synonym groups
+// of one index version.
+type Analyzer interface {
+	// Query analyzes query text without synonyms (so fuzziness applies to
+	// every term).
+	Query(text string) []analyzers.Token
+	// Document analyzes document text: index holds the index-time tokens
+	// (synonyms expanded), exact the tokens without synonyms.
+	Document(text string) (index, exact []analyzers.Token)
+	// Canonical maps analyzed terms (joined by spaces) to the canonical
+	// member of their synonym group, if they are one.
+	Canonical(terms string) (string, bool)
+}
+
+// Fuzziness thresholds, counted in jamo (Hangul) or characters (other
+// scripts): short words get no fuzziness, as a one-letter change turns them
+// into other words; digits never get fuzziness (15 and 16 differ).
+const (
+	// jamo length < 5 (one syllable, or two without final consonants such
+	// as 유리, where one edit makes another everyday word: 우리): exact only
+	noFuzzBelowJamo  = 5
+	twoEditsFromJamo = 8 // jamo length >= 8 (3+ syllables): 2 edits
+	noFuzzBelowLatin = 3 // Latin words < 3 letters: exact only (as ES AUTO)
+	twoEditsLatin    = 6 // Latin words >= 6 letters: 2 edits
+	// fuzzyPrefixLength jamo must match before an edit: the first consonant
+	// is rarely mistyped, and it bounds term expansion on large indexes.
+	fuzzyPrefixLength = 1
+)
+
+// Fuzziness returns the jamo edits allowed for a query term.
+func Fuzziness(term string) int {
+	hasHangul, allDigits := false, true
+	for _, r := range term {
+		if hangul.IsSyllable(r) || hangul.IsJamo(r) {
+			hasHangul = true
+		}
+		if !unicode.IsDigit(r) {
+			allDigits = false
+		}
+	}
+	if allDigits {
+		return 0
+	}
+	if hasHangul {
+		n := hangul.JamoLen(term)
+		switch {
+		case n < noFuzzBelowJamo:
+			return 0
+		case n < twoEditsFromJamo:
+			return 1
+		}
+		return 2
+	}
+	n := utf8.RuneCountInString(term)
+	switch {
+	case n < noFuzzBelowLatin:
+		return 0
+	case n < twoEditsLatin:
+		return 1
+	}
+	return 2
+}
+
+// normalizeQuery applies Unicode NFC (some clients send decomposed jamo),
+// trims and collapses white space.
+func normalizeQuery(text string) string {
+	text = norm.NFC.String(text)
+	return strings.Join(strings.Fields(text), " ")
+}
+
+// planText analyzes query text into the plan's matching forms. It returns
+// the plan (without mode, filters and paging) and the normalized query (the
+// analyzed terms joined by spaces, or the 초성 / jamo form).
+func planText(a Analyzer, text string) (engine.Plan, string) {
+	var p engine.Plan
+	if text == "" {
+		return p, ""
+	}
+	if hangul.IsChosungQuery(text) {
+		p.Chosung = strings.ReplaceAll(text, " ", "")
+		return p, p.Chosung
+	}
+	words := strings.Fields(text)
+	last := words[len(words)-1]
+	if isJamoPrefix(last) {
+		p.JamoPrefix = hangul.Jamo(strings.ToLower(last))
+		words = words[:len(words)-1]
+	}
+	body := strings.Join(words, " ")
+	toks := a.Query(body)
+	seen := map[string]bool{}
+	var norm []string
+	for _, w := range wordSpans(body) {
+		var parts []engine.PlanTerm
+		end := -1
+		for _, t := range toks {
+			if t.Start >= w.start && t.End <= w.end {
+				parts = append(parts, planTerm(t.Term))
+				end = t.End
+			}
+		}
+		if len(parts) == 0 {
+			continue // only particles or punctuation
+		}
+		core := strings.ToLower(body[w.start:end])
+		term := parts[0]
+		if len(parts) > 1 || core != parts[0].Text {
+			term = planTerm(core)
+			term.Parts = parts
+		}
+		if seen[term.Text] {
+			continue
+		}
+		seen[term.Text] = true
+		p.Terms = append(p.Terms, term)
+		for _, pt := range parts {
+			norm = append(norm, pt.Text)
+		}
+	}
+	if p.JamoPrefix != "" {
+		norm = append(norm, last)
+	}
+	return p, strings.Join(norm, " ")
+}
+
+func planTerm(text string) engine.PlanTerm {
+	return engine.PlanTerm{Text: text, Jamo: hangul.Jamo(text), Fuzziness: Fuzziness(text), PrefixLength: fuzzyPrefixLength}
+}
+
+// span is a byte range of text.
+type span struct{ start, end int }
+
+// wordSpans returns the words of text (runs between spaces), each starting
+// at its first letter or digit (a leading quote or bracket is not part of
+// the word).
+func wordSpans(text string) []span {
+	var out []span
+	start := -1
+	for i, r := range text + " " {
+		switch {
+		case r == ' ' || r == '\t' || r == '\n':
+			if start >= 0 {
+				out = append(out, span{start, i})
+			}
+			start = -1
+		case start < 0 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			start = i
+		}
+	}
+	return out
+}
+
+// isJamoPrefix reports whether a word is being typed mid-syllable: it has
+// complete syllables and ends with a standalone jamo (삼ㅅ, 독서ㅁ).
+func isJamoPrefix(w string) bool {
+	r, _ := utf8.DecodeLastRuneInString(w)
+	if !hangul.IsJamo(r) {
+		return false
+	}
+	for _, c := range w {
+		if hangul.IsSyllable(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// keyboardAlternative returns the query as meant in the other keyboard
+// layout (tkatjd → 삼성, ㅑㅔㅙㅜㄷ → iphone), or "".
+func keyboardAlternative(text string) string {
+	if text == "" {
+		return ""
+	}
+	if hangul.LooksLikeWrongLayout(strings.ReplaceAll(text, " ", "")) {
+		words := strings.Fields(text)
+		for i, w := range words {
+			words[i] = hangul.FromQwerty(w)
+		}
+		return strings.Join(words, " ")
+	}
+	// Standalone jamo with vowels that do not compose: Latin typed in the
+	// Korean layout.
+	onlyJamo, vowel := true, false
+	for _, r := range text {
+		switch {
+		case r == ' ':
+		case hangul.IsJamo(r):
+			if hangul.IsVowel(r) {
+				vowel = true
+			}
+		default:
+			onlyJamo = false
+		}
+	}
+	if onlyJamo && vowel {
+		return strings.ToLower(hangul.ToQwerty(text))
+	}
+	return ""
+}
