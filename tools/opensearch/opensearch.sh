@@ -115,10 +115,19 @@ path.logs: $run/logs
 cluster.routing.allocation.disk.threshold_enabled: false
 EOF
 	local -a as_user=()
+	local bin=$node/bin/opensearch
 	if [[ $(id -u) == 0 ]]; then
+		# OpenSearch refuses to run as root.
 		local user=${SEARCHD_OPENSEARCH_RUN_USER:-nobody}
-		chown -R "$user:" "$run"
 		as_user=(setpriv "--reuid=$user" "--regid=$(id -g "$user")" --clear-groups)
+		if ! "${as_user[@]}" test -x "$bin"; then
+			# The node's home is not reachable for that user (e.g. a clone
+			# under /root): run a copy.
+			log "$user cannot read $node; running a copy from $run/node"
+			cp -a "$node" "$run/node"
+			bin=$run/node/bin/opensearch
+		fi
+		chown -R "$user:" "$run"
 	fi
 	local xms=512m xmx=1g
 	if [[ -n $heap ]]; then
@@ -130,7 +139,7 @@ EOF
 		OPENSEARCH_TMPDIR=$run/tmp \
 		OPENSEARCH_JAVA_OPTS="-Xms$xms -Xmx$xmx ${OPENSEARCH_JAVA_OPTS:-}" \
 		HOME=$run \
-		setsid "${as_user[@]}" "$node/bin/opensearch" -p "$run/opensearch.pid" \
+		setsid "${as_user[@]}" "$bin" -p "$run/opensearch.pid" \
 		>"$run/logs/stdout.log" 2>&1 </dev/null &
 	local launcher=$! deadline=$((SECONDS + timeout)) url=""
 	while ((SECONDS < deadline)); do
