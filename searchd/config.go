@@ -1,0 +1,189 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.uber.org/zap/zapcore"
+
+	"github.com/searchd/searchd/searchd/api"
+)
+
+// config is everything run needs, from flags whose defaults come from
+// SEARCHD_* environment variables. It is validated before anything starts.
+type config struct {
+	Addr            string
+	DataDir         string
+	Engine          string
+	Demo            bool
+	LogFormat       string
+	LogLevel        zapcore.Level
+	AdminToken      string
+	TrustedProxies  []string
+	Limits          api.Limits
+	ShutdownTimeout time.Duration
+	DrainDelay      time.Duration
+}
+
+// Engines searchd knows; only the available ones may be selected.
+const (
+	engineEmbedded = "embedded"
+	engineElastic  = "elastic"
+)
+
+// configError marks a bad configuration: main exits with status 2.
+type configError struct{ err error }
+
+func (e *configError) Error() string { return "config: " + e.err.Error() }
+func (e *configError) Unwrap() error { return e.err }
+
+// env reads flag defaults from SEARCHD_* variables and collects the
+// values it cannot parse.
+type env struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (e *env) str(name, def string) string {
+	if v := e.getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func (e *env) boolean(name string, def bool) bool {
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q is not a boolean", name, v))
+		return def
+	}
+	return b
+}
+
+func (e *env) integer(name string, def int64) int64 {
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q is not an integer", name, v))
+		return def
+	}
+	return n
+}
+
+func (e *env) duration(name string, def time.Duration) time.Duration {
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		e.errs = append(e.errs, fmt.Errorf("%s=%q is not a duration", name, v))
+		return def
+	}
+	return d
+}
+
+// parseConfig builds the config from args (args[0] is the program name)
+// and the environment. Usage goes to stderr.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	var (
+		cfg              config
+		level, proxies   string
+		maxBody, maxBulk int64
+		maxAnalyze       int64
+		e                = &env{getenv: getenv}
+	)
+	name := "searchd"
+	if len(args) > 0 {
+		name, args = args[0], args[1:]
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", e.str("SEARCHD_ADDR", ":8080"), "listen address (SEARCHD_ADDR)")
+	fs.StringVar(&cfg.DataDir, "data", e.str("SEARCHD_DATA", "./data"), "data directory of the embedded engine (SEARCHD_DATA)")
+	fs.StringVar(&cfg.Engine, "engine", e.str("SEARCHD_ENGINE", engineEmbedded), "search engine: embedded or elastic (SEARCHD_ENGINE)")
+	fs.BoolVar(&cfg.Demo, "demo", e.boolean("SEARCHD_DEMO", true), "load the built-in demo data set into an empty index (SEARCHD_DEMO)")
+	fs.StringVar(&cfg.LogFormat, "log-format", e.str("SEARCHD_LOG_FORMAT", "json"), "log format: json or console (SEARCHD_LOG_FORMAT)")
+	fs.StringVar(&level, "log-level", e.str("SEARCHD_LOG_LEVEL", "info"), "log level: debug, info, warn or error (SEARCHD_LOG_LEVEL)")
+	fs.StringVar(&cfg.AdminToken, "admin-token", e.str("SEARCHD_ADMIN_TOKEN", ""), "token for /api/v1/admin/*; empty disables the admin API (SEARCHD_ADMIN_TOKEN)")
+	fs.StringVar(&proxies, "trusted-proxies", e.str("SEARCHD_TRUSTED_PROXIES", ""), "comma-separated proxy IPs or CIDRs whose X-Forwarded-For is believed; empty trusts none (SEARCHD_TRUSTED_PROXIES)")
+	fs.Int64Var(&maxBody, "max-body-bytes", e.integer("SEARCHD_MAX_BODY_BYTES", api.DefaultMaxBodyBytes), "largest request body in bytes (SEARCHD_MAX_BODY_BYTES)")
+	fs.Int64Var(&maxBulk, "max-bulk-items", e.integer("SEARCHD_MAX_BULK_ITEMS", api.DefaultMaxBulkItems), "most documents in one bulk request (SEARCHD_MAX_BULK_ITEMS)")
+	fs.Int64Var(&maxAnalyze, "max-analyze-chars", e.integer("SEARCHD_MAX_ANALYZE_CHARS", api.DefaultMaxAnalyzeChars), "longest text for /api/v1/analyze (SEARCHD_MAX_ANALYZE_CHARS)")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", e.duration("SEARCHD_SHUTDOWN_TIMEOUT", 10*time.Second), "time budget for draining HTTP requests on shutdown (SEARCHD_SHUTDOWN_TIMEOUT)")
+	fs.DurationVar(&cfg.DrainDelay, "drain-delay", e.duration("SEARCHD_DRAIN_DELAY", 0), "on shutdown, how long /readyz reports 503 before the listener closes, so load balancers notice (SEARCHD_DRAIN_DELAY)")
+	if err := errors.Join(e.errs...); err != nil {
+		return cfg, &configError{err}
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, err
+		}
+		return cfg, &configError{err}
+	}
+	if fs.NArg() > 0 {
+		return cfg, &configError{fmt.Errorf("unexpected arguments: %q", fs.Args())}
+	}
+	cfg.Limits = api.Limits{MaxBodyBytes: maxBody, MaxBulkItems: int(maxBulk), MaxAnalyzeChars: int(maxAnalyze)}
+	for _, p := range strings.Split(proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+		}
+	}
+	var err error
+	if cfg.LogLevel, err = zapcore.ParseLevel(level); err != nil {
+		return cfg, &configError{fmt.Errorf("-log-level %q: want debug, info, warn or error", level)}
+	}
+	if err := cfg.validate(); err != nil {
+		return cfg, &configError{err}
+	}
+	return cfg, nil
+}
+
+// validate checks the values that flag parsing cannot.
+func (c config) validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("-addr %q: want host:port, e.g. :8080", c.Addr))
+	}
+	switch c.Engine {
+	case engineEmbedded:
+		if strings.TrimSpace(c.DataDir) == "" {
+			errs = append(errs, errors.New("-data: the embedded engine needs a data directory"))
+		}
+	case engineElastic:
+		errs = append(errs, errors.New("-engine elastic: the Elasticsearch engine is not available yet; use -engine embedded"))
+	default:
+		errs = append(errs, fmt.Errorf("-engine %q: want embedded or elastic", c.Engine))
+	}
+	if c.LogFormat != "json" && c.LogFormat != "console" {
+		errs = append(errs, fmt.Errorf("-log-format %q: want json or console", c.LogFormat))
+	}
+	if c.Limits.MaxBodyBytes < 1 || c.Limits.MaxBulkItems < 1 || c.Limits.MaxAnalyzeChars < 1 {
+		errs = append(errs, errors.New("-max-body-bytes, -max-bulk-items and -max-analyze-chars must be positive"))
+	}
+	if c.ShutdownTimeout <= 0 || c.DrainDelay < 0 {
+		errs = append(errs, errors.New("-shutdown-timeout must be positive and -drain-delay not negative"))
+	}
+	for _, p := range c.TrustedProxies {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				errs = append(errs, fmt.Errorf("-trusted-proxies: %q is neither an IP nor a CIDR", p))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}

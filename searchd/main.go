@@ -1,0 +1,202 @@
+// Command searchd is the search service for Korean content: `go run
+// ./searchd` serves the HTTP API on :8080 with the embedded engine, its
+// indexes under ./data, and loads the demo data set into an empty index.
+// Every flag has a SEARCHD_* environment default; see -h.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/searchd/searchd/searchd/api"
+	"github.com/searchd/searchd/searchd/demo"
+	"github.com/searchd/searchd/searchd/engine"
+	bleveengine "github.com/searchd/searchd/searchd/engine/bleve"
+	"github.com/searchd/searchd/searchd/search"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	var cfgErr *configError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.As(err, &cfgErr):
+		fmt.Fprintln(os.Stderr, "searchd:", err)
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "searchd:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole service: it returns when ctx is canceled (after a
+// graceful shutdown) or when a part fails. Logs go to stderr; stdout gets
+// one line, "searchd listening on ADDR", once the listener is bound.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	defer func() { _ = log.Sync() }()
+
+	var analysis engine.AnalysisSettings
+	if cfg.Demo {
+		// The first index version analyzes with the demo dictionaries; an
+		// existing data directory keeps the settings it was created with.
+		analysis.Synonyms = demo.Synonyms()
+		analysis.UserDictionary = demo.UserDictionary()
+	}
+	eng, err := bleveengine.Open(cfg.DataDir, bleveengine.Options{Analysis: analysis, Logger: log})
+	if err != nil {
+		return fmt.Errorf("open the embedded engine: %w", err)
+	}
+	// The engine closes last, after the HTTP server drained.
+	err = serve(ctx, cfg, log, eng, stdout)
+	if cerr := eng.Close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("close the engine: %w", cerr))
+	}
+	if err == nil {
+		log.Info("stopped")
+	}
+	return err
+}
+
+// serve runs the HTTP API over eng until ctx is canceled, then shuts down
+// in order: /readyz turns 503, the server drains within the budget, the
+// event sink flushes.
+func serve(ctx context.Context, cfg config, log *zap.Logger, eng engine.Engine, stdout io.Writer) error {
+	sink := engine.NopSink{} // the ingest queue plugs in here
+	svc := search.NewService(eng, sink, log)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv, err := api.NewServer(api.Deps{
+		Service:        svc,
+		Engine:         eng,
+		Logger:         log,
+		Registry:       reg,
+		AdminToken:     cfg.AdminToken,
+		TrustedProxies: cfg.TrustedProxies,
+		Limits:         cfg.Limits,
+	})
+	if err != nil {
+		return err
+	}
+	srv.SetReady(false) // until the startup work is done
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		WriteTimeout:      time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          zap.NewStdLog(log.With(zap.String("component", "http"))),
+	}
+	log.Info("listening", zap.String("addr", ln.Addr().String()), zap.String("engine", eng.Name()),
+		zap.String("data", cfg.DataDir), zap.Bool("admin_api", cfg.AdminToken != ""))
+	fmt.Fprintf(stdout, "searchd listening on %s\n", ln.Addr())
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("http server: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		if err := loadDemo(gctx, cfg, log, eng); err != nil {
+			if gctx.Err() != nil {
+				return nil // shutting down before startup finished
+			}
+			return err
+		}
+		srv.SetReady(true)
+		log.Info("ready")
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		srv.SetReady(false)
+		log.Info("shutting down", zap.Duration("drain_delay", cfg.DrainDelay), zap.Duration("budget", cfg.ShutdownTimeout))
+		if cfg.DrainDelay > 0 {
+			time.Sleep(cfg.DrainDelay)
+		}
+		sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		defer cancel()
+		if err := hs.Shutdown(sctx); err != nil {
+			_ = hs.Close()
+			return fmt.Errorf("http shutdown: requests still running after %s: %w", cfg.ShutdownTimeout, err)
+		}
+		return nil
+	})
+	return g.Wait()
+}
+
+// loadDemo indexes the demo data set when -demo is set and the live index
+// is empty, before the service reports ready.
+func loadDemo(ctx context.Context, cfg config, log *zap.Logger, eng engine.Engine) error {
+	if !cfg.Demo {
+		return nil
+	}
+	st, err := eng.Stats(ctx)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if st.Docs > 0 {
+		return nil
+	}
+	docs, err := demo.Documents()
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	start := time.Now()
+	res, err := eng.IndexBatch(ctx, docs, true)
+	if err != nil {
+		return fmt.Errorf("demo: index: %w", err)
+	}
+	for _, r := range res {
+		if r.Error != nil {
+			return fmt.Errorf("demo: document %q: %w", r.ID, r.Error)
+		}
+	}
+	log.Info("demo data loaded", zap.Int("docs", len(docs)), zap.Duration("took", time.Since(start)))
+	return nil
+}
+
+// newLogger builds the root logger, writing to w.
+func newLogger(cfg config, w io.Writer) *zap.Logger {
+	var enc zapcore.Encoder
+	if cfg.LogFormat == "console" {
+		ec := zap.NewDevelopmentEncoderConfig()
+		ec.EncodeTime = zapcore.ISO8601TimeEncoder
+		enc = zapcore.NewConsoleEncoder(ec)
+	} else {
+		ec := zap.NewProductionEncoderConfig()
+		ec.EncodeTime = zapcore.ISO8601TimeEncoder
+		enc = zapcore.NewJSONEncoder(ec)
+	}
+	core := zapcore.NewCore(enc, zapcore.Lock(zapcore.AddSync(w)), cfg.LogLevel)
+	return zap.New(core, zap.ErrorOutput(zapcore.Lock(zapcore.AddSync(w)))).With(zap.String("service", "searchd"))
+}

@@ -1,0 +1,247 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/zap/zapcore"
+
+	"github.com/searchd/searchd/searchd/api"
+	"github.com/searchd/searchd/searchd/demo"
+	"github.com/searchd/searchd/searchd/engine"
+)
+
+// envMap is a getenv over a map.
+func envMap(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestParseConfig(t *testing.T) {
+	t.Run("defaults", func(t *testing.T) {
+		cfg, err := parseConfig([]string{"searchd"}, envMap(nil), io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Addr != ":8080" || cfg.DataDir != "./data" || cfg.Engine != "embedded" || !cfg.Demo ||
+			cfg.LogFormat != "json" || cfg.LogLevel != zapcore.InfoLevel || cfg.AdminToken != "" ||
+			cfg.Limits.MaxBodyBytes != api.DefaultMaxBodyBytes || cfg.Limits.MaxBulkItems != api.DefaultMaxBulkItems || cfg.ShutdownTimeout != 10*time.Second {
+			t.Errorf("defaults = %+v", cfg)
+		}
+	})
+	t.Run("environment, then flags", func(t *testing.T) {
+		env := envMap(map[string]string{
+			"SEARCHD_ADDR": "127.0.0.1:9000", "SEARCHD_DATA": "/tmp/x", "SEARCHD_DEMO": "false",
+			"SEARCHD_LOG_FORMAT": "console", "SEARCHD_LOG_LEVEL": "debug", "SEARCHD_ADMIN_TOKEN": "tok",
+			"SEARCHD_MAX_BULK_ITEMS": "7", "SEARCHD_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1",
+		})
+		cfg, err := parseConfig([]string{"searchd", "-addr", ":9100", "-max-body-bytes", "2048"}, env, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Addr != ":9100" || cfg.DataDir != "/tmp/x" || cfg.Demo || cfg.LogFormat != "console" ||
+			cfg.LogLevel != zapcore.DebugLevel || cfg.AdminToken != "tok" || cfg.Limits.MaxBulkItems != 7 ||
+			cfg.Limits.MaxBodyBytes != 2048 || !slices.Equal(cfg.TrustedProxies, []string{"10.0.0.0/8", "192.0.2.1"}) {
+			t.Errorf("config = %+v", cfg)
+		}
+	})
+	bad := []struct {
+		name string
+		args []string
+		env  map[string]string
+		msg  string
+	}{
+		{"elastic not available", []string{"-engine", "elastic"}, nil, "not available yet"},
+		{"unknown engine", []string{"-engine", "solr"}, nil, "embedded or elastic"},
+		{"engine from env", nil, map[string]string{"SEARCHD_ENGINE": "elastic"}, "not available yet"},
+		{"log format", []string{"-log-format", "xml"}, nil, "json or console"},
+		{"log level", []string{"-log-level", "loud"}, nil, "-log-level"},
+		{"addr", []string{"-addr", "8080"}, nil, "host:port"},
+		{"demo env not a bool", nil, map[string]string{"SEARCHD_DEMO": "maybe"}, "SEARCHD_DEMO"},
+		{"body limit", []string{"-max-body-bytes", "0"}, nil, "positive"},
+		{"bulk limit env", nil, map[string]string{"SEARCHD_MAX_BULK_ITEMS": "lots"}, "SEARCHD_MAX_BULK_ITEMS"},
+		{"shutdown timeout", []string{"-shutdown-timeout", "0s"}, nil, "shutdown-timeout"},
+		{"trusted proxy", []string{"-trusted-proxies", "proxy.local"}, nil, "proxy.local"},
+		{"empty data dir", []string{"-data", " "}, nil, "data directory"},
+		{"unknown flag", []string{"-port", "1"}, nil, "-port"},
+		{"positional argument", []string{"serve"}, nil, "unexpected"},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := parseConfig(append([]string{"searchd"}, tc.args...), envMap(tc.env), io.Discard)
+			var ce *configError
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v, want a config error (exit code 2)", err)
+			}
+			if !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("err %q does not mention %q", err, tc.msg)
+			}
+		})
+	}
+	t.Run("help", func(t *testing.T) {
+		var usage bytes.Buffer
+		_, err := parseConfig([]string{"searchd", "-h"}, envMap(nil), &usage)
+		if !errors.Is(err, flag.ErrHelp) || !strings.Contains(usage.String(), "SEARCHD_ADMIN_TOKEN") {
+			t.Errorf("err %v, usage %q", err, usage.String())
+		}
+	})
+}
+
+func TestRunRejectsBadConfigBeforeStarting(t *testing.T) {
+	dir := t.TempDir()
+	err := run(context.Background(), []string{"searchd", "-engine", "elastic", "-data", dir}, envMap(nil), io.Discard, io.Discard)
+	var ce *configError
+	if !errors.As(err, &ce) {
+		t.Fatalf("err = %v, want a config error", err)
+	}
+}
+
+// lockedBuffer is an io.Writer safe for run's goroutines and the test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// waitFor polls cond until it is true or the deadline passes.
+func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func getJSON(t *testing.T, url string, header map[string]string, v any) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, val := range header {
+		req.Header.Set(k, val)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	if v != nil {
+		if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+			t.Fatalf("GET %s: %v", url, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// TestRunEndToEnd starts the whole service on a free port with the demo
+// data, searches it, then shuts it down through the context.
+func TestRunEndToEnd(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr lockedBuffer
+	done := make(chan error, 1)
+	args := []string{"searchd", "-addr", "127.0.0.1:0", "-data", t.TempDir(), "-demo", "-admin-token", "e2e",
+		"-drain-delay", "300ms", "-log-level", "warn"}
+	go func() { done <- run(ctx, args, envMap(nil), &stdout, &stderr) }()
+
+	listening := regexp.MustCompile(`searchd listening on (\S+)\n`)
+	var base string
+	waitFor(t, "the listening line", 30*time.Second, func() bool {
+		select {
+		case err := <-done:
+			t.Fatalf("run returned early: %v\n%s", err, stderr.String())
+		default:
+		}
+		m := listening.FindStringSubmatch(stdout.String())
+		if m != nil {
+			base = "http://" + m[1]
+		}
+		return m != nil
+	})
+	if code := getJSON(t, base+"/healthz", nil, nil); code != http.StatusOK {
+		t.Fatalf("/healthz = %d", code)
+	}
+	waitFor(t, "/readyz", 120*time.Second, func() bool {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+
+	docs, err := demo.Documents()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stats engine.Stats
+	if code := getJSON(t, base+"/api/v1/admin/stats", map[string]string{"Authorization": "Bearer e2e"}, &stats); code != 200 || stats.Docs != uint64(len(docs)) {
+		t.Fatalf("stats = %d %+v, want the %d demo documents", code, stats, len(docs))
+	}
+	// A demo document is found by its own title.
+	want := docs[0]
+	var res engine.SearchResponse
+	code := getJSON(t, base+"/api/v1/search?size=50&q="+url.QueryEscape(want.Title), map[string]string{"X-Session-ID": "s1"}, &res)
+	if code != http.StatusOK {
+		t.Fatalf("search = %d", code)
+	}
+	found := false
+	for _, h := range res.Hits {
+		found = found || h.ID == want.ID
+	}
+	if !found {
+		t.Errorf("searching the title %q did not find %s among %d hits", want.Title, want.ID, len(res.Hits))
+	}
+
+	// Graceful shutdown: /readyz turns 503 while the server drains, then
+	// run returns nil.
+	cancel()
+	waitFor(t, "/readyz to turn 503", 10*time.Second, func() bool {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			t.Fatalf("the listener closed before /readyz reported 503: %v", err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusServiceUnavailable
+	})
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run = %v, want nil after a graceful shutdown\n%s", err, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Error("the server still answers after run returned")
+	}
+	if strings.Contains(stderr.String(), `"level":"error"`) {
+		t.Errorf("errors were logged:\n%s", stderr.String())
+	}
+}
