@@ -219,14 +219,14 @@ func manyRules(n int) string {
 // Invalid for the API.
 func TestParseSynonymsReportsEveryProblem(t *testing.T) {
 	text := strings.Join([]string{
-		"# 회사 이름",          // 1
-		"삼성전자, 삼전",        // 2 fine
-		"삼성, 을",           // 3 removed entirely
-		"",                 // 4
-		"삼전, 엘지",          // 5 conflict with 2
-		"=> 갤럭시",          // 6 empty side
-		"노트북, 랩탑",         // 7 fine
-		"랩탑, 노트북",         // 8 duplicate of 7
+		"# 회사 이름",       // 1
+		"삼성전자, 삼전",      // 2 fine
+		"삼성, 을",         // 3 removed entirely
+		"",              // 4
+		"삼전, 엘지",        // 5 conflict with 2
+		"=> 갤럭시",        // 6 empty side
+		"노트북, 랩탑",       // 7 fine
+		"랩탑, 노트북",       // 8 duplicate of 7
 		"삼성의 주가, 주식, 을", // 9 gap and removed entirely
 	}, "\n")
 	_, err := analyzers.ParseSynonyms(text, noriChain(t, analyzers.DecompoundDiscard))

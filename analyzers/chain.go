@@ -1,0 +1,254 @@
+package analyzers
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/searchd/searchd/searchd/engine"
+)
+
+// Analyzer names, the same in Go and in the generated Elasticsearch
+// settings.
+const (
+	IndexAnalyzerName  = "korean_index"
+	SearchAnalyzerName = "korean_search"
+)
+
+// maxUserDictionaryProblems bounds how many bad user dictionary lines one
+// validation reports.
+const maxUserDictionaryProblems = 100
+
+// Analysis is the Korean analysis of one documents index version, built from
+// engine.AnalysisSettings:
+//
+//   - Index (korean_index): nori_tokenizer (the settings' decompound mode,
+//     discard by default, and user dictionary), nori_part_of_speech,
+//     nori_readingform, lowercase, then the synonym filter. Documents are
+//     analyzed with it, so synonyms are expanded at index time.
+//   - Search (korean_search): the same chain with decompound mode discard
+//     and no synonym filter. Queries are analyzed with it, so fuzziness
+//     applies to every term the user typed (see DESIGN.md).
+//
+// How decompounding meets synonym rules: rule words are analyzed with the
+// index chain before the synonym filter, exactly as Elasticsearch does. With
+// discard (the default) a compound such as 삼성전자 becomes the two-term
+// input "삼성 전자", which matches the same two tokens in documents; its
+// synonym 삼전 is added at the position of 삼성 and spans both. With none,
+// the compound is one term and matches only where the tokenizer keeps it
+// whole. Mixed is rejected together with synonyms because Elasticsearch
+// cannot build a synonym filter after a tokenizer that stacks compound
+// parts.
+type Analysis struct {
+	Index  *Analyzer
+	Search *Analyzer
+	// Synonyms is the parsed dictionary; nil when there are no rules.
+	Synonyms *SynonymSet
+
+	mode     DecompoundMode
+	userDict *UserDictionary
+	stopTags []string
+}
+
+// NewAnalysis validates settings and builds both analyzers. Invalid
+// settings return Problems listing every problem.
+func NewAnalysis(s engine.AnalysisSettings) (*Analysis, error) {
+	a, problems, err := buildAnalysis(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		return nil, problems
+	}
+	return a, nil
+}
+
+// Validate returns Problems listing every problem with settings (unknown
+// decompound mode or stop tag, bad user dictionary lines, synonym
+// dictionary problems, decompound mode mixed with synonyms), or nil. Other
+// errors (the system dictionary failing to load) are returned as they are.
+func Validate(s engine.AnalysisSettings) error {
+	_, problems, err := buildAnalysis(s)
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return problems
+	}
+	return nil
+}
+
+// NewIndexAnalyzer builds the korean_index analyzer of settings.
+func NewIndexAnalyzer(s engine.AnalysisSettings) (*Analyzer, error) {
+	a, err := NewAnalysis(s)
+	if err != nil {
+		return nil, err
+	}
+	return a.Index, nil
+}
+
+// NewSearchAnalyzer builds the korean_search analyzer of settings (it
+// ignores the decompound mode and the synonyms).
+func NewSearchAnalyzer(s engine.AnalysisSettings) (*Analyzer, error) {
+	s.DecompoundMode, s.Synonyms = "", ""
+	a, err := NewAnalysis(s)
+	if err != nil {
+		return nil, err
+	}
+	return a.Search, nil
+}
+
+// buildAnalysis builds what it can and collects every problem on the way:
+// when the tokenizer settings are bad, synonyms are still checked with the
+// default chain so that the admin sees all problems at once.
+func buildAnalysis(s engine.AnalysisSettings) (*Analysis, Problems, error) {
+	var problems Problems
+	a := &Analysis{}
+
+	hasSynonyms := strings.TrimSpace(s.Synonyms) != ""
+	tokenizerOK := true
+	switch m := DecompoundMode(strings.ToLower(strings.TrimSpace(s.DecompoundMode))); m {
+	case "":
+		a.mode = DecompoundDiscard
+	case DecompoundNone, DecompoundDiscard:
+		a.mode = m
+	case DecompoundMixed:
+		a.mode = m
+		if hasSynonyms {
+			problems = append(problems, Problem{Field: FieldDecompoundMode, Message: "decompound_mode mixed cannot be used together with synonyms " +
+				"(Elasticsearch cannot build a synonym filter after a tokenizer that keeps a compound and its parts); use discard or none"})
+			tokenizerOK = false
+		}
+	default:
+		problems = append(problems, Problem{Field: FieldDecompoundMode,
+			Message: fmt.Sprintf("%q is not a decompound mode; use none, discard or mixed", s.DecompoundMode)})
+		tokenizerOK = false
+	}
+
+	ud, udProblems := parseUserDictionaryAll(s.UserDictionary)
+	problems = append(problems, udProblems...)
+	if len(udProblems) > 0 {
+		tokenizerOK = false
+	} else {
+		a.userDict = ud
+	}
+
+	for _, tag := range s.StopTags {
+		if _, err := NewPartOfSpeechFilter(PartOfSpeechConfig{StopTags: []string{tag}}); err != nil {
+			problems = append(problems, Problem{Field: FieldStopTags,
+				Message: fmt.Sprintf("%q is not a part-of-speech tag nori knows (examples: J for particles, E for endings, NNG for nouns)", tag)})
+		}
+	}
+	stopTags := s.StopTags
+	if hasStopTagProblem(problems) {
+		stopTags = nil // check the synonyms with what is valid
+	}
+	if !tokenizerOK {
+		a.mode, a.userDict = DecompoundDiscard, nil
+	}
+
+	pre, err := newPreSynonymAnalyzer(a.mode, a.userDict, stopTags)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range pre.Filters {
+		if pf, ok := f.(*PartOfSpeechFilter); ok {
+			a.stopTags = pf.StopTags()
+		}
+	}
+	if hasSynonyms {
+		set, err := ParseSynonyms(s.Synonyms, pre.Analyze)
+		var ps Problems
+		switch {
+		case errors.As(err, &ps):
+			problems = append(problems, ps...)
+		case err != nil:
+			return nil, nil, err
+		}
+		a.Synonyms = set
+	}
+	if len(problems) > 0 {
+		sortProblems(problems)
+		return nil, problems, nil
+	}
+
+	a.Index = pre
+	a.Index.Name = IndexAnalyzerName
+	if a.Synonyms.Len() > 0 {
+		a.Index.Filters = append(a.Index.Filters, NewSynonymFilter(a.Synonyms))
+	}
+	if a.Search, err = newPreSynonymAnalyzer(DecompoundDiscard, a.userDict, a.stopTags); err != nil {
+		return nil, nil, err
+	}
+	a.Search.Name = SearchAnalyzerName
+	if a.Synonyms != nil && a.mode != DecompoundDiscard {
+		a.Synonyms.addCanonicalForms(a.Search.Analyze)
+	}
+	return a, nil, nil
+}
+
+func hasStopTagProblem(ps Problems) bool {
+	for _, p := range ps {
+		if p.Field == FieldStopTags {
+			return true
+		}
+	}
+	return false
+}
+
+// newPreSynonymAnalyzer is the chain every synonym word is analyzed with:
+// nori_tokenizer, nori_part_of_speech, nori_readingform, lowercase.
+func newPreSynonymAnalyzer(mode DecompoundMode, ud *UserDictionary, stopTags []string) (*Analyzer, error) {
+	tc := DefaultTokenizerConfig()
+	tc.DecompoundMode = mode
+	tc.UserDictionary = ud
+	return NewNoriAnalyzer(tc, stopTags)
+}
+
+// parseUserDictionaryAll parses nori user dictionary rules and reports every
+// bad line, not just the first: each bad line is blanked (keeping the line
+// numbers) and the rest parsed again.
+func parseUserDictionaryAll(rules []string) (*UserDictionary, Problems) {
+	var lines []string
+	for _, r := range rules {
+		if r == "" {
+			lines = append(lines, "")
+		}
+		for l := range strings.Lines(r) {
+			lines = append(lines, strings.TrimRight(l, "\r\n"))
+		}
+	}
+	var problems Problems
+	for len(problems) < maxUserDictionaryProblems {
+		ud, err := ParseUserDictionary(lines)
+		if err == nil {
+			if len(problems) > 0 {
+				return nil, problems
+			}
+			return ud, nil
+		}
+		line, msg := splitLineMessage(engine.ErrorMessage(err), "user dictionary line ")
+		problems = append(problems, Problem{Field: FieldUserDictionary, Line: line, Message: msg})
+		if line < 1 || line > len(lines) || lines[line-1] == "" {
+			return nil, problems
+		}
+		lines[line-1] = ""
+	}
+	return nil, problems
+}
+
+// splitLineMessage splits "prefix 12: message" into 12 and "message"; other
+// messages come back whole with line 0.
+func splitLineMessage(msg, prefix string) (int, string) {
+	rest, ok := strings.CutPrefix(msg, prefix)
+	if !ok {
+		return 0, msg
+	}
+	num, text, ok := strings.Cut(rest, ": ")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil {
+		return 0, msg
+	}
+	return n, text
+}
