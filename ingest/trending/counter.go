@@ -1,0 +1,240 @@
+package trending
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/searchd/searchd/searchd/engine"
+)
+
+// Drop reasons (label values of searchd_trending_dropped_total).
+const (
+	dropQueueFull  = "queue_full"
+	dropStoreError = "store_error"
+	dropClosed     = "closed"
+)
+
+// CounterConfig configures a Counter.
+type CounterConfig struct {
+	// Salt keys the identity hash (HMAC-SHA256); at least MinSaltLen bytes
+	// and the same on every instance, or dedup cannot work across them.
+	Salt string
+	// MaxRunes: longer keys are noise (default 30).
+	MaxRunes int
+	// ZeroResultRepeat: after this many zero-result searches of a keyword
+	// in a row, further zero-result searches of it are noise (default 3).
+	ZeroResultRepeat int
+	// QueueSize bounds the in-process queue (default 8192).
+	QueueSize int
+	// BatchSize bounds one store write (default 256; keeps one Redis
+	// script call well under 10 ms).
+	BatchSize int
+	// Clock stamps events that carry no time (default SystemClock).
+	Clock Clock
+}
+
+func (c CounterConfig) withDefaults() CounterConfig {
+	if c.MaxRunes == 0 {
+		c.MaxRunes = 30
+	}
+	if c.ZeroResultRepeat == 0 {
+		c.ZeroResultRepeat = 3
+	}
+	if c.QueueSize == 0 {
+		c.QueueSize = 8192
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = 256
+	}
+	if c.Clock == nil {
+		c.Clock = SystemClock{}
+	}
+	return c
+}
+
+func (c CounterConfig) validate() error {
+	switch {
+	case len(c.Salt) < MinSaltLen:
+		return engine.Errorf(engine.Invalid, "trending: the identity salt must be at least %d bytes", MinSaltLen)
+	case c.MaxRunes < 1 || c.ZeroResultRepeat < 1 || c.QueueSize < 1 || c.BatchSize < 1 || c.BatchSize > 4096:
+		return engine.Errorf(engine.Invalid, "trending: counter limits must be positive (batch size at most 4096)")
+	}
+	return nil
+}
+
+// maxZeroTracked bounds the zero-result streak map; it is cleared when
+// full (a streak restarts, which only delays the rule).
+const maxZeroTracked = 100_000
+
+// Counter is the trending engine.EventSink: Publish filters and queues,
+// Run writes batches to the store.
+type Counter struct {
+	cfg   CounterConfig
+	store Store
+	m     *metrics
+	log   *zap.Logger
+	hash  *hasher
+	ch    chan Hit
+	flush chan chan struct{}
+
+	stopped atomic.Bool
+	mu      sync.Mutex
+	zero    map[string]int // key → zero-result searches in a row
+}
+
+var _ engine.EventSink = (*Counter)(nil)
+
+func newCounter(cfg CounterConfig, store Store, m *metrics, log *zap.Logger) (*Counter, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Counter{
+		cfg: cfg, store: store, m: m, log: log, hash: newHasher(cfg.Salt),
+		ch: make(chan Hit, cfg.QueueSize), flush: make(chan chan struct{}),
+		zero: map[string]int{},
+	}, nil
+}
+
+// Publish implements engine.EventSink. It never blocks: a full queue drops
+// the event (counted by reason).
+func (c *Counter) Publish(_ context.Context, ev engine.SearchEvent) {
+	c.m.published.Inc()
+	h, reason := c.hit(ev)
+	if reason != "" {
+		c.m.excluded.WithLabelValues(reason).Inc()
+		return
+	}
+	if c.stopped.Load() {
+		c.m.dropped.WithLabelValues(dropClosed).Inc()
+		return
+	}
+	select {
+	case c.ch <- h:
+	default:
+		c.m.dropped.WithLabelValues(dropQueueFull).Inc()
+	}
+}
+
+// hit turns an event into a Hit or names why it is noise.
+func (c *Counter) hit(ev engine.SearchEvent) (Hit, string) {
+	src := ev.Canonical
+	if src == "" {
+		src = ev.Query
+	}
+	key := Key(src)
+	if r := Noise(key, c.cfg.MaxRunes); r != "" {
+		return Hit{}, r
+	}
+	if r := c.zeroResults(key, ev.Total == 0); r != "" {
+		return Hit{}, r
+	}
+	user := c.hash.identity(ev)
+	if user == "" {
+		return Hit{}, ReasonNoIdentity
+	}
+	surface := Surface(ev.Query)
+	if surface == "" {
+		surface = Surface(src)
+	}
+	now := c.cfg.Clock.Now()
+	t := ev.Time
+	if t.IsZero() || t.After(now.Add(5*time.Second)) {
+		t = now
+	}
+	return Hit{Key: key, Surface: surface, User: user, Time: t}, ""
+}
+
+// zeroResults applies the zero-result streak rule.
+func (c *Counter) zeroResults(key string, zero bool) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !zero {
+		delete(c.zero, key)
+		return ""
+	}
+	if len(c.zero) >= maxZeroTracked {
+		clear(c.zero)
+	}
+	c.zero[key]++
+	if c.zero[key] > c.cfg.ZeroResultRepeat {
+		return ReasonZeroResults
+	}
+	return ""
+}
+
+// Run writes queued hits to the store in batches until ctx ends, then
+// writes what is still queued (with a short budget) and returns nil.
+func (c *Counter) Run(ctx context.Context) error {
+	batch := make([]Hit, 0, c.cfg.BatchSize)
+	for {
+		select {
+		case <-ctx.Done():
+			c.stopped.Store(true)
+			drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+			c.fill(drainCtx, batch)
+			cancel()
+			return nil
+		case h := <-c.ch:
+			batch = c.fill(ctx, append(batch, h))
+		case done := <-c.flush:
+			batch = c.fill(ctx, batch)
+			close(done)
+		}
+	}
+}
+
+// fill takes queued hits without waiting and writes a batch whenever it is
+// full; the last (partial) batch is written too, so hits never wait for
+// more traffic. It returns the emptied buffer.
+func (c *Counter) fill(ctx context.Context, batch []Hit) []Hit {
+	for {
+		select {
+		case h := <-c.ch:
+			batch = append(batch, h)
+			if len(batch) == c.cfg.BatchSize {
+				batch = c.write(ctx, batch)
+			}
+		default:
+			return c.write(ctx, batch)
+		}
+	}
+}
+
+func (c *Counter) write(ctx context.Context, batch []Hit) []Hit {
+	if len(batch) == 0 {
+		return batch
+	}
+	start := time.Now()
+	n, err := c.store.Add(ctx, batch)
+	c.m.batch.Observe(time.Since(start).Seconds())
+	if err != nil {
+		c.m.dropped.WithLabelValues(dropStoreError).Add(float64(len(batch)))
+		c.log.Warn("trending: counting a batch failed", zap.Int("hits", len(batch)), zap.Error(err))
+	} else {
+		c.m.counted.Add(float64(n))
+		c.m.dupes.Add(float64(len(batch) - n))
+	}
+	return batch[:0]
+}
+
+// Flush waits until every hit published before it has been written. It
+// needs Run to be running.
+func (c *Counter) Flush(ctx context.Context) error {
+	done := make(chan struct{})
+	select {
+	case c.flush <- done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,111 @@
+// Package trending turns the search-event stream into realtime trending
+// keywords (실시간 급상승 검색어): keywords searched more than usual right now.
+//
+// # Pipeline
+//
+// Every search reaches a [Counter] (an engine.EventSink) as an
+// engine.SearchEvent. Publish is non-blocking: it normalizes the canonical
+// keyword, drops noise (counted by reason in
+// searchd_trending_excluded_total), hashes the user's identity and queues a
+// [Hit] on a bounded channel; when the channel is full the hit is dropped and
+// counted in searchd_trending_dropped_total{reason="queue_full"}. A worker
+// drains the channel in batches into a [Store]: one pipelined call per batch
+// (one EVALSHA for Redis).
+//
+// A [Job] runs on every instance but computes only while it holds the
+// leader lock (a Store lock with expiry, renewed every third of its TTL; a
+// dead leader is replaced within one lock period). Every Interval (default
+// 30 s, as Naver settled on) the leader maintains the store (rescale, trim),
+// scores the candidate pool and stores a [Snapshot]. Readers get that
+// snapshot with one cheap read and never trigger a computation.
+//
+// # Keys
+//
+// A keyword's key is the event's Canonical keyword (already normalized by the
+// Korean analyzer and mapped to its synonym group's canonical member by the
+// search service) normalized again defensively: Unicode NFC (some clients
+// send decomposed jamo), lower case, and all white space removed, so
+// "아이폰15", "아이폰 15" and "아이폰  15" are one keyword. Removing spaces
+// merges spacing variants, which Korean users type inconsistently; two
+// different phrases that differ only by spaces are treated as the same
+// keyword, which we accept. The display form is the most frequent surface
+// form (the raw query, NFC, trimmed, spaces collapsed) seen for the key.
+//
+// # Counting (forward decay)
+//
+// Counts decay exponentially with two half-lives, short (recent, default 2
+// min) and long (baseline, default 2 h). Following Cormode et al.'s forward
+// decay, an event at time t adds exp(λ·(t−L)) to the keyword's score, where
+// λ = ln 2 / half-life and L is a landmark time; the decayed count at time T
+// is score·exp(−λ·(T−L)). So one event is one ZINCRBY per set and no
+// periodic decay pass is needed; all members share L, so the sorted-set
+// order is the decayed-count order. When λ·(T−L) grows past
+// [RescaleExponent] the leader rescales both sets in one atomic step (scores
+// multiplied by exp(−λ·(T'−L)), L moved to T'), so scores never overflow.
+// The sets are trimmed to a bounded candidate pool (PoolSize for the recent
+// set, 4×PoolSize for the baseline set).
+//
+// One user (UserID, else SessionID, else ClientIP; HMAC-hashed, raw values
+// are never stored) counts at most once per keyword per DedupWindow: an
+// event is accepted when the user has no accepted event for the keyword in
+// the last DedupWindow (sliding). Distinct users per keyword are counted in
+// UsersWindow buckets (HyperLogLog in Redis); a keyword's users are those of
+// the current and the previous bucket.
+//
+// # Ranking
+//
+// For keyword k at time T, with C_s(k), C_l(k) its recent and baseline
+// decayed counts and T_s, T_l the decayed totals of all counted events:
+//
+//	E(k)     = C_l(k) · (T_s − C_s(k)) / (T_l − C_l(k))   expected recent count
+//	score(k) = (C_s(k) − E(k)) / sqrt(E(k) + Prior)
+//	ratio(k) = C_s(k) / (E(k) + Prior)
+//
+// E(k) is what the keyword would have in the recent window if it kept its
+// usual share of the traffic; scaling by the rest of the traffic's
+// recent/baseline ratio rather than using the absolute baseline rate
+// cancels the daily rhythm (everything rises in the evening; nothing is
+// rising against its share), and leaving k out of that ratio keeps a burst
+// from raising its own expectation. (With no other traffic the
+// steady-state ratio λ_l/λ_s is used.) score is a Poisson z-score: a count whose mean
+// is E has standard deviation about sqrt(E), so score is the rise in units
+// of the keyword's own deviation — Naver's rate of increase against a
+// per-keyword mean and deviation, and Twitter's velocity over a baseline
+// ("novelty over popularity"): a popular keyword at its usual level scores
+// about 0 however large it is, a new keyword (E = 0) scores
+// C_s/sqrt(Prior). Prior keeps tiny baselines from exploding the score.
+//
+// A keyword is shown when every gate holds: not blocklisted, C_s ≥
+// MinRecent (enough volume), distinct users ≥ MinUsers (one user repeating a
+// query cannot push it up), ratio ≥ MinRatio and score ≥ MinScore; shown
+// keywords are ranked by score. [Rules.Evaluate] is the single
+// implementation of this for every store and for the harness's exact
+// offline computation.
+//
+// # Noise
+//
+// Not counted, each by reason: empty keys ("empty"), keys longer than
+// MaxRunes ("too_long"), keys with no letter — only symbols and digits
+// ("no_letters"), events with no identity ("no_identity"), and zero-result
+// searches of a keyword after ZeroResultRepeat zero-result searches in a row
+// on this instance ("zero_results"; a search with results resets it).
+//
+// # Blocklist
+//
+// Admins keep a [Blocklist] of exact keywords and glob patterns ('*' any
+// run of characters, '?' one character; nothing else is special), both
+// matched against the normalized key, so "아이폰 15" also blocks "아이폰15".
+// A change applies at once: snapshots are filtered by the current blocklist
+// on every read.
+//
+// # API for the HTTP layer
+//
+//	svc, _ := trending.New(cfg, store, registry, logger) // store: NewMemoryStore or redistrend.New
+//	go svc.Run(ctx)                       // counter worker + leader job
+//	svc.Publish(ctx, ev)                  // engine.EventSink
+//	snap, _ := svc.Snapshot(ctx)          // GET /api/v1/trending; snap.Top(size)
+//	bl, _ := svc.Blocklist(ctx)           // admin GET
+//	_ = svc.SetBlocklist(ctx, bl)         // admin PUT; engine.Invalid on bad input
+//	cands, _ := svc.Debug(ctx)            // admin debug view
+//	_ = svc.Close()
+package trending

@@ -1,0 +1,308 @@
+package trending
+
+import (
+	"context"
+	"math"
+	"sort"
+	"sync"
+	"time"
+)
+
+// MemoryStore is the in-process Store of embedded mode: the same forward
+// decay, dedup, windows and trimming as the Redis store, with exact
+// distinct-user sets instead of HyperLogLog. Safe for concurrent use.
+type MemoryStore struct {
+	cfg   StoreConfig
+	clock Clock
+	ls    float64
+	ll    float64
+
+	mu       sync.Mutex
+	landmark float64 // L, Unix seconds; NaN before the first hit
+	short    map[string]float64
+	long     map[string]float64
+	totS     float64
+	totL     float64
+	dedup    map[dedupKey]float64                     // → last accepted time
+	users    map[int64]map[string]map[string]struct{} // bucket → key → users
+	surfaces map[string]map[string]int64
+	snap     []byte
+	block    []byte
+	owner    string
+	expires  time.Time
+}
+
+type dedupKey struct{ user, key string }
+
+// NewMemoryStore returns an empty in-process store. The clock times the
+// leader lock's expiry (nil: SystemClock).
+func NewMemoryStore(cfg StoreConfig, clock Clock) (*MemoryStore, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if clock == nil {
+		clock = SystemClock{}
+	}
+	return &MemoryStore{
+		cfg: cfg, clock: clock, ls: cfg.LambdaShort(), ll: cfg.LambdaLong(),
+		landmark: math.NaN(),
+		short:    map[string]float64{}, long: map[string]float64{},
+		dedup:    map[dedupKey]float64{},
+		users:    map[int64]map[string]map[string]struct{}{},
+		surfaces: map[string]map[string]int64{},
+	}, nil
+}
+
+// Config implements Store.
+func (s *MemoryStore) Config() StoreConfig { return s.cfg }
+
+// Add implements Store.
+func (s *MemoryStore) Add(ctx context.Context, hits []Hit) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	win := s.cfg.DedupWindow.Seconds()
+	n := 0
+	for _, h := range hits {
+		t := Seconds(h.Time)
+		if math.IsNaN(s.landmark) {
+			s.landmark = t
+		}
+		if s.ls*(t-s.landmark) > HardRescaleExponent {
+			s.rescale(t)
+		}
+		dk := dedupKey{h.User, h.Key}
+		if last, ok := s.dedup[dk]; ok && t-last < win {
+			continue
+		}
+		s.dedup[dk] = t
+		n++
+		ws, wl := math.Exp(s.ls*(t-s.landmark)), math.Exp(s.ll*(t-s.landmark))
+		s.short[h.Key] += ws
+		s.long[h.Key] += wl
+		s.totS += ws
+		s.totL += wl
+		b := s.cfg.UsersBucket(h.Time)
+		byKey := s.users[b]
+		if byKey == nil {
+			byKey = map[string]map[string]struct{}{}
+			s.users[b] = byKey
+		}
+		set := byKey[h.Key]
+		if set == nil {
+			set = map[string]struct{}{}
+			byKey[h.Key] = set
+		}
+		set[h.User] = struct{}{}
+		sf := s.surfaces[h.Key]
+		if sf == nil {
+			sf = map[string]int64{}
+			s.surfaces[h.Key] = sf
+		}
+		if _, ok := sf[h.Surface]; ok || len(sf) < s.cfg.MaxSurfaces {
+			sf[h.Surface]++
+		}
+	}
+	return n, nil
+}
+
+// rescale moves the landmark to t. Callers hold mu.
+func (s *MemoryStore) rescale(t float64) {
+	fs, fl := math.Exp(-s.ls*(t-s.landmark)), math.Exp(-s.ll*(t-s.landmark))
+	for k, v := range s.short {
+		s.short[k] = v * fs
+	}
+	for k, v := range s.long {
+		s.long[k] = v * fl
+	}
+	s.totS *= fs
+	s.totL *= fl
+	s.landmark = t
+}
+
+// Pool implements Store.
+func (s *MemoryStore) Pool(ctx context.Context, now time.Time) (Pool, error) {
+	if err := ctx.Err(); err != nil {
+		return Pool{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if math.IsNaN(s.landmark) {
+		return Pool{}, nil
+	}
+	t := Seconds(now)
+	ds, dl := math.Exp(-s.ls*(t-s.landmark)), math.Exp(-s.ll*(t-s.landmark))
+	p := Pool{Entries: make([]PoolEntry, 0, len(s.short)), RecentTotal: s.totS * ds, BaselineTotal: s.totL * dl}
+	for k, v := range s.short {
+		p.Entries = append(p.Entries, PoolEntry{Key: k, Recent: v * ds, Baseline: s.long[k] * dl})
+	}
+	sort.Slice(p.Entries, func(i, j int) bool { return p.Entries[i].Key < p.Entries[j].Key })
+	return p, nil
+}
+
+// Users implements Store (exact counts).
+func (s *MemoryStore) Users(ctx context.Context, keys []string, now time.Time) ([]int64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.cfg.UsersBucket(now)
+	out := make([]int64, len(keys))
+	for i, k := range keys {
+		cur, prev := s.users[b][k], s.users[b-1][k]
+		n := len(cur)
+		for u := range prev {
+			if _, ok := cur[u]; !ok {
+				n++
+			}
+		}
+		out[i] = int64(n)
+	}
+	return out, nil
+}
+
+// Displays implements Store.
+func (s *MemoryStore) Displays(ctx context.Context, keys []string) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = MostFrequent(s.surfaces[k])
+	}
+	return out, nil
+}
+
+// MostFrequent returns the form with the highest count, ties to the
+// lexically smallest; "" for none.
+func MostFrequent(counts map[string]int64) string {
+	best, bestN := "", int64(-1)
+	for f, n := range counts {
+		if n > bestN || (n == bestN && f < best) {
+			best, bestN = f, n
+		}
+	}
+	return best
+}
+
+// Maintain implements Store: rescale when due, trim both sets, and forget
+// expired dedup entries, users buckets and displays of trimmed keys.
+func (s *MemoryStore) Maintain(ctx context.Context, now time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := Seconds(now)
+	if !math.IsNaN(s.landmark) && s.ls*(t-s.landmark) > RescaleExponent {
+		s.rescale(t)
+	}
+	trim(s.short, s.cfg.PoolSize)
+	trim(s.long, s.cfg.BaselinePool())
+	for k := range s.surfaces {
+		_, inS := s.short[k]
+		_, inL := s.long[k]
+		if !inS && !inL {
+			delete(s.surfaces, k)
+		}
+	}
+	win := s.cfg.DedupWindow.Seconds()
+	for k, last := range s.dedup {
+		if t-last >= win {
+			delete(s.dedup, k)
+		}
+	}
+	b := s.cfg.UsersBucket(now)
+	for k := range s.users {
+		if k < b-1 {
+			delete(s.users, k)
+		}
+	}
+	return nil
+}
+
+// trim keeps the n highest-scored members of m (ties by key, as Redis
+// orders them).
+func trim(m map[string]float64, n int) {
+	if len(m) <= n {
+		return
+	}
+	type kv struct {
+		k string
+		v float64
+	}
+	all := make([]kv, 0, len(m))
+	for k, v := range m {
+		all = append(all, kv{k, v})
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].v != all[j].v {
+			return all[i].v > all[j].v
+		}
+		return all[i].k > all[j].k
+	})
+	for _, e := range all[n:] {
+		delete(m, e.k)
+	}
+}
+
+// SaveSnapshot implements Store.
+func (s *MemoryStore) SaveSnapshot(_ context.Context, snap []byte) error {
+	s.mu.Lock()
+	s.snap = append([]byte(nil), snap...)
+	s.mu.Unlock()
+	return nil
+}
+
+// SaveBlocklist implements Store.
+func (s *MemoryStore) SaveBlocklist(_ context.Context, b []byte) error {
+	s.mu.Lock()
+	s.block = append([]byte(nil), b...)
+	s.mu.Unlock()
+	return nil
+}
+
+// LoadState implements Store.
+func (s *MemoryStore) LoadState(ctx context.Context) ([]byte, []byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.snap, s.block, nil
+}
+
+// AcquireLeader implements Store with an in-process lock that expires by
+// the store's clock.
+func (s *MemoryStore) AcquireLeader(ctx context.Context, owner string, ttl time.Duration) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	if s.owner == owner || s.owner == "" || !now.Before(s.expires) {
+		s.owner, s.expires = owner, now.Add(ttl)
+		return true, nil
+	}
+	return false, nil
+}
+
+// ReleaseLeader implements Store.
+func (s *MemoryStore) ReleaseLeader(_ context.Context, owner string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.owner == owner {
+		s.owner = ""
+	}
+	return nil
+}
+
+// Close implements Store.
+func (s *MemoryStore) Close() error { return nil }

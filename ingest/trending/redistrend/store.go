@@ -1,0 +1,242 @@
+// Package redistrend is the Redis trending store (go-redis v9): two
+// forward-decayed sorted sets (recent and baseline), dedup keys, one
+// HyperLogLog per keyword and users bucket, display-form hashes, the
+// snapshot, the blocklist and the leader lock. Every instance can count
+// into it; counting a batch is one EVALSHA.
+//
+// Keys (prefix P, default "trending:"): P+"s" and P+"l" the sorted sets,
+// P+"meta" the landmark and decayed totals, P+"d:<user>:<key>" dedup,
+// P+"u:<bucket>:<key>" distinct users, P+"f:<key>" display forms,
+// P+"snap", P+"block" and P+"leader". Scripts compute key names, so a
+// single Redis node (or a cluster slot via a {hash tag} prefix) is needed.
+package redistrend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/searchd/searchd/ingest/trending"
+	"github.com/searchd/searchd/searchd/engine"
+)
+
+// maxRemove bounds the members one maintenance script call trims.
+const maxRemove = 5000
+
+// Store is the Redis trending.Store.
+type Store struct {
+	c      *redis.Client
+	cfg    trending.StoreConfig
+	prefix string
+	own    bool
+}
+
+// Options configure a Store.
+type Options struct {
+	// Prefix of every key (default "trending:"). Use "{trending}:" on a
+	// Redis Cluster so every key shares a slot.
+	Prefix string
+	// CloseClient makes Close close the client too.
+	CloseClient bool
+}
+
+// New returns a store on client c.
+func New(c *redis.Client, cfg trending.StoreConfig, opt Options) (*Store, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if opt.Prefix == "" {
+		opt.Prefix = "trending:"
+	}
+	return &Store{c: c, cfg: cfg, prefix: opt.Prefix, own: opt.CloseClient}, nil
+}
+
+// Config implements trending.Store.
+func (s *Store) Config() trending.StoreConfig { return s.cfg }
+
+func secs(d time.Duration) string { return strconv.FormatInt(int64(math.Ceil(d.Seconds())), 10) }
+
+func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'g', 17, 64) }
+
+// Add implements trending.Store with one script call.
+func (s *Store) Add(ctx context.Context, hits []trending.Hit) (int, error) {
+	if len(hits) == 0 {
+		return 0, nil
+	}
+	args := make([]any, 0, 9+4*len(hits))
+	args = append(args, s.prefix, fmtFloat(s.cfg.LambdaShort()), fmtFloat(s.cfg.LambdaLong()),
+		fmtFloat(s.cfg.DedupWindow.Seconds()), secs(s.cfg.DedupWindow+time.Second),
+		fmtFloat(s.cfg.UsersWindow.Seconds()), secs(3*s.cfg.UsersWindow),
+		s.cfg.MaxSurfaces, fmtFloat(trending.HardRescaleExponent))
+	for _, h := range hits {
+		args = append(args, h.Key, h.User, h.Surface, strconv.FormatFloat(trending.Seconds(h.Time), 'f', 3, 64))
+	}
+	n, err := addScript.Run(ctx, s.c, nil, args...).Int()
+	if err != nil {
+		return 0, translate("count", err)
+	}
+	return n, nil
+}
+
+// Pool implements trending.Store with one script call.
+func (s *Store) Pool(ctx context.Context, now time.Time) (trending.Pool, error) {
+	vals, err := poolScript.Run(ctx, s.c, nil, s.prefix).StringSlice()
+	if err != nil {
+		return trending.Pool{}, translate("read the pool", err)
+	}
+	if len(vals) < 3 || vals[0] == "" {
+		return trending.Pool{}, nil
+	}
+	L, err := strconv.ParseFloat(vals[0], 64)
+	if err != nil {
+		return trending.Pool{}, fmt.Errorf("redistrend: bad landmark %q: %w", vals[0], err)
+	}
+	t := trending.Seconds(now)
+	ds := math.Exp(-s.cfg.LambdaShort() * (t - L))
+	dl := math.Exp(-s.cfg.LambdaLong() * (t - L))
+	p := trending.Pool{RecentTotal: parse(vals[1]) * ds, BaselineTotal: parse(vals[2]) * dl}
+	p.Entries = make([]trending.PoolEntry, 0, (len(vals)-3)/3)
+	for i := 3; i+2 < len(vals); i += 3 {
+		p.Entries = append(p.Entries, trending.PoolEntry{Key: vals[i], Recent: parse(vals[i+1]) * ds, Baseline: parse(vals[i+2]) * dl})
+	}
+	return p, nil
+}
+
+func parse(s string) float64 {
+	f, _ := strconv.ParseFloat(s, 64)
+	return f
+}
+
+// Users implements trending.Store: PFCOUNT over the current and previous
+// bucket of each key, pipelined.
+func (s *Store) Users(ctx context.Context, keys []string, now time.Time) ([]int64, error) {
+	b := s.cfg.UsersBucket(now)
+	cmds := make([]*redis.IntCmd, len(keys))
+	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, k := range keys {
+			cmds[i] = p.PFCount(ctx, s.usersKey(b, k), s.usersKey(b-1, k))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, translate("count users", err)
+	}
+	out := make([]int64, len(keys))
+	for i, c := range cmds {
+		out[i] = c.Val()
+	}
+	return out, nil
+}
+
+func (s *Store) usersKey(b int64, k string) string {
+	return s.prefix + "u:" + strconv.FormatInt(b, 10) + ":" + k
+}
+
+// Displays implements trending.Store: HGETALL per key, pipelined.
+func (s *Store) Displays(ctx context.Context, keys []string) ([]string, error) {
+	cmds := make([]*redis.MapStringStringCmd, len(keys))
+	_, err := s.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, k := range keys {
+			cmds[i] = p.HGetAll(ctx, s.prefix+"f:"+k)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, translate("read display forms", err)
+	}
+	out := make([]string, len(keys))
+	for i, c := range cmds {
+		counts := make(map[string]int64, len(c.Val()))
+		for f, v := range c.Val() {
+			counts[f], _ = strconv.ParseInt(v, 10, 64)
+		}
+		out[i] = trending.MostFrequent(counts)
+	}
+	return out, nil
+}
+
+// Maintain implements trending.Store: rescale when due and trim, in script
+// calls that each remove at most maxRemove members.
+func (s *Store) Maintain(ctx context.Context, now time.Time) error {
+	for range 1000 {
+		over, err := maintainScript.Run(ctx, s.c, nil, s.prefix,
+			fmtFloat(s.cfg.LambdaShort()), fmtFloat(s.cfg.LambdaLong()),
+			fmtFloat(trending.Seconds(now)), fmtFloat(trending.RescaleExponent),
+			s.cfg.PoolSize, s.cfg.BaselinePool(), maxRemove).Int()
+		if err != nil {
+			return translate("maintain", err)
+		}
+		if over == 0 {
+			return nil
+		}
+	}
+	return nil
+}
+
+// SaveSnapshot implements trending.Store.
+func (s *Store) SaveSnapshot(ctx context.Context, snap []byte) error {
+	return translate("save the snapshot", s.c.Set(ctx, s.prefix+"snap", snap, 0).Err())
+}
+
+// SaveBlocklist implements trending.Store.
+func (s *Store) SaveBlocklist(ctx context.Context, b []byte) error {
+	return translate("save the blocklist", s.c.Set(ctx, s.prefix+"block", b, 0).Err())
+}
+
+// LoadState implements trending.Store with one MGET.
+func (s *Store) LoadState(ctx context.Context) ([]byte, []byte, error) {
+	vals, err := s.c.MGet(ctx, s.prefix+"snap", s.prefix+"block").Result()
+	if err != nil {
+		return nil, nil, translate("read the snapshot", err)
+	}
+	return bytesOf(vals[0]), bytesOf(vals[1]), nil
+}
+
+func bytesOf(v any) []byte {
+	if str, ok := v.(string); ok {
+		return []byte(str)
+	}
+	return nil
+}
+
+// AcquireLeader implements trending.Store: SET NX PX, or PEXPIRE when the
+// owner already holds the lock (one script).
+func (s *Store) AcquireLeader(ctx context.Context, owner string, ttl time.Duration) (bool, error) {
+	n, err := acquireScript.Run(ctx, s.c, nil, s.prefix+"leader", owner, ttl.Milliseconds()).Int()
+	if err != nil {
+		return false, translate("take the leader lock", err)
+	}
+	return n == 1, nil
+}
+
+// ReleaseLeader implements trending.Store.
+func (s *Store) ReleaseLeader(ctx context.Context, owner string) error {
+	return translate("release the leader lock", releaseScript.Run(ctx, s.c, nil, s.prefix+"leader", owner).Err())
+}
+
+// Close implements trending.Store; it closes the client only when the
+// store owns it.
+func (s *Store) Close() error {
+	if s.own {
+		return s.c.Close()
+	}
+	return nil
+}
+
+// translate maps Redis errors to engine errors: context errors pass
+// through, the rest is Unavailable.
+func translate(what string, err error) error {
+	if err == nil || errors.Is(err, redis.Nil) {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("%w: %v", engine.Errorf(engine.Unavailable, "trending: redis could not %s", what), err)
+}

@@ -1,0 +1,179 @@
+package trending
+
+import (
+	"math"
+	"sort"
+
+	"github.com/searchd/searchd/searchd/engine"
+)
+
+// Why a candidate is or is not shown (CandidateDebug.Reason).
+const (
+	WhyShown     = "shown"
+	WhyBlocked   = "blocked"
+	WhyLowVolume = "low_volume"    // C_s < MinRecent
+	WhyNotRising = "not_rising"    // ratio < MinRatio
+	WhyLowScore  = "low_score"     // score < MinScore
+	WhyFewUsers  = "too_few_users" // distinct users < MinUsers
+	WhyBelowTop  = "below_top"     // passed every gate, outside Size
+)
+
+// Rules are the ranking formula's parameters (see the package doc).
+type Rules struct {
+	// MinUsers distinct users before a keyword can be shown (default 10).
+	MinUsers int64
+	// MinRecent is the least recent decayed count (default 10).
+	MinRecent float64
+	// MinRatio is the least C_s/(E+Prior) (default 2).
+	MinRatio float64
+	// MinScore is the least z-score (default 4).
+	MinScore float64
+	// Prior is added to E under the square root and in the ratio
+	// (default 1), so keywords with no baseline do not score infinitely.
+	Prior float64
+	// Size is how many keywords a snapshot keeps (default 20).
+	Size int
+}
+
+// WithDefaults fills zero fields with the defaults.
+func (r Rules) WithDefaults() Rules {
+	if r.MinUsers == 0 {
+		r.MinUsers = 10
+	}
+	if r.MinRecent == 0 {
+		r.MinRecent = 10
+	}
+	if r.MinRatio == 0 {
+		r.MinRatio = 2
+	}
+	if r.MinScore == 0 {
+		r.MinScore = 4
+	}
+	if r.Prior == 0 {
+		r.Prior = 1
+	}
+	if r.Size == 0 {
+		r.Size = 20
+	}
+	return r
+}
+
+// Validate checks r (after WithDefaults).
+func (r Rules) Validate() error {
+	if r.MinUsers < 1 || r.MinRecent < 0 || r.MinRatio < 1 || r.Prior <= 0 || r.Size < 1 || r.Size > 100 {
+		return engine.Errorf(engine.Invalid, "trending: rules need MinUsers ≥ 1, MinRecent ≥ 0, MinRatio ≥ 1, Prior > 0 and 1 ≤ Size ≤ 100")
+	}
+	return nil
+}
+
+// Candidate is one member of the candidate pool as the ranking saw it: the
+// admin debug view.
+type Candidate struct {
+	Key     string `json:"key"`
+	Keyword string `json:"keyword,omitempty"` // display form
+	// Recent (C_s), Baseline (C_l) and Expected (E) are decayed counts.
+	Recent   float64 `json:"recent"`
+	Baseline float64 `json:"baseline"`
+	Expected float64 `json:"expected"`
+	// RecentPerMin is the recent rate λ_s·C_s and BaselinePerMin the rate
+	// the keyword's usual share predicts, λ_s·E, in searches per minute.
+	RecentPerMin   float64 `json:"recent_per_min"`
+	BaselinePerMin float64 `json:"baseline_per_min"`
+	// Users is -1 when not counted (an earlier gate failed and all=false).
+	Users  int64   `json:"users"`
+	Ratio  float64 `json:"ratio"`
+	Score  float64 `json:"score"`
+	Shown  bool    `json:"shown"`
+	Rank   int     `json:"rank,omitempty"`
+	Reason string  `json:"reason"`
+}
+
+// Expected returns E(k) = C_l(k) · (T_s − C_s(k)) / (T_l − C_l(k)): the
+// keyword's baseline count scaled by how busy the rest of the traffic is
+// now compared with its baseline. Leaving the keyword itself out keeps a
+// burst from inflating its own expectation. With no other traffic the
+// steady-state factor λ_l/λ_s is used.
+func (p Pool) Expected(e PoolEntry, cfg StoreConfig) float64 {
+	restS, restL := p.RecentTotal-e.Recent, p.BaselineTotal-e.Baseline
+	if restS <= 0 || restL <= 1e-9*p.BaselineTotal || restL <= 0 {
+		return e.Baseline * cfg.LambdaLong() / cfg.LambdaShort()
+	}
+	return e.Baseline * restS / restL
+}
+
+// Score returns the ratio and z-score of a recent count against E.
+func (r Rules) Score(recent, expected float64) (ratio, score float64) {
+	return recent / (expected + r.Prior), (recent - expected) / math.Sqrt(expected+r.Prior)
+}
+
+// Evaluate ranks a pool. blocked reports blocklisted keys; users counts
+// distinct users of keys. Users are counted only for keys that pass the
+// other gates unless all is set (debug view). The result lists shown
+// candidates first, by rank, then the rest by score.
+func (r Rules) Evaluate(cfg StoreConfig, pool Pool, blocked func(string) bool, users func([]string) ([]int64, error), all bool) ([]Candidate, error) {
+	perMin := cfg.LambdaShort() * 60
+	cands := make([]Candidate, len(pool.Entries))
+	var ask []int
+	for i, e := range pool.Entries {
+		exp := pool.Expected(e, cfg)
+		ratio, score := r.Score(e.Recent, exp)
+		c := Candidate{
+			Key: e.Key, Recent: e.Recent, Baseline: e.Baseline, Expected: exp,
+			RecentPerMin: perMin * e.Recent, BaselinePerMin: perMin * exp,
+			Users: -1, Ratio: ratio, Score: score,
+		}
+		switch {
+		case blocked != nil && blocked(e.Key):
+			c.Reason = WhyBlocked
+		case e.Recent < r.MinRecent:
+			c.Reason = WhyLowVolume
+		case ratio < r.MinRatio:
+			c.Reason = WhyNotRising
+		case score < r.MinScore:
+			c.Reason = WhyLowScore
+		}
+		if c.Reason == "" || all {
+			ask = append(ask, i)
+		}
+		cands[i] = c
+	}
+	if len(ask) > 0 {
+		keys := make([]string, len(ask))
+		for j, i := range ask {
+			keys[j] = cands[i].Key
+		}
+		n, err := users(keys)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range ask {
+			cands[i].Users = n[j]
+			if cands[i].Reason == "" && n[j] < r.MinUsers {
+				cands[i].Reason = WhyFewUsers
+			}
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		pi, pj := cands[i].Reason == "", cands[j].Reason == ""
+		if pi != pj {
+			return pi
+		}
+		if cands[i].Score != cands[j].Score {
+			return cands[i].Score > cands[j].Score
+		}
+		return cands[i].Key < cands[j].Key
+	})
+	rank := 0
+	for i := range cands {
+		if cands[i].Reason != "" {
+			continue
+		}
+		rank++
+		if rank > r.Size {
+			cands[i].Reason = WhyBelowTop
+			continue
+		}
+		cands[i].Shown, cands[i].Rank, cands[i].Reason = true, rank, WhyShown
+	}
+	return cands, nil
+}
