@@ -1,0 +1,160 @@
+package ingest
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Capping reasons: the label values of searchd_ingest_capped_total.
+const (
+	ReasonTruncated       = "truncated"        // a string was cut to its limit
+	ReasonInvalidUTF8     = "invalid_utf8"     // invalid bytes replaced by U+FFFD
+	ReasonOutOfRange      = "out_of_range"     // a number clamped
+	ReasonInvalid         = "invalid"          // a value replaced (bad id, bad ip)
+	ReasonLimit           = "limit"            // an entry dropped over the count limit
+	ReasonKeyInvalid      = "key_invalid"      // a context/filter key not matching the pattern
+	ReasonValueNotScalar  = "value_not_scalar" // a context value that is an object or array
+	ReasonValueNotFinite  = "value_not_finite" // NaN or ±Inf
+	ReasonGenerated       = "generated"        // a missing event id or timestamp filled in
+	ReasonUnparseableJSON = "unparseable"      // a context given as malformed JSON, or too large
+)
+
+// Fields that capping can touch: the label values of the "field" label.
+var cappedFields = []string{
+	"event_id", "timestamp", "query", "normalized", "canonical", "corrected",
+	"total", "took_ms", "page", "size", "sort", "match", "filters",
+	"session_id", "user_id", "client_ip", "user_agent", "context",
+}
+
+var capReasons = []string{
+	ReasonTruncated, ReasonInvalidUTF8, ReasonOutOfRange, ReasonInvalid,
+	ReasonLimit, ReasonKeyInvalid, ReasonValueNotScalar, ReasonValueNotFinite,
+	ReasonGenerated, ReasonUnparseableJSON,
+}
+
+// Producer drop reasons (searchd_ingest_dropped_total).
+const (
+	DropBufferFull       = "buffer_full"       // the in-memory buffer was full
+	DropQueueUnavailable = "queue_unavailable" // the queue returned an error (Redis down)
+	DropQueueFull        = "queue_full"        // the queue refused (bounded, full)
+)
+
+// Dead-letter classes (searchd_ingest_dead_letters_total).
+const (
+	DeadRejected     = "rejected"          // the store rejected the event permanently
+	DeadUndecodable  = "undecodable"       // the queued payload was not a LogEvent
+	DeadRetriesSpent = "retries_exhausted" // retryable item errors beyond MaxItemAttempts
+)
+
+// Metrics are the pipeline's Prometheus metrics, registered on a registry
+// passed in (no globals). One Metrics serves a Capper, Producer and Workers.
+type Metrics struct {
+	capped      *prometheus.CounterVec
+	published   prometheus.Counter
+	enqueued    prometheus.Counter
+	dropped     *prometheus.CounterVec
+	delivered   prometheus.Counter
+	deadLetters *prometheus.CounterVec
+	retries     prometheus.Counter
+	storeErrors prometheus.Counter
+	reclaimed   prometheus.Counter
+
+	// capCounters is capped resolved per field and reason, so the hot path
+	// does no label lookups.
+	capCounters map[[2]string]prometheus.Counter
+	dropCounter map[string]prometheus.Counter
+	deadCounter map[string]prometheus.Counter
+}
+
+// NewMetrics creates the metrics and registers them on reg.
+func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
+	m := &Metrics{
+		capped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "searchd_ingest_capped_total",
+			Help: "Search-log values truncated, replaced or dropped while capping events to the log schema, by field and reason.",
+		}, []string{"field", "reason"}),
+		published: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "searchd_ingest_published_total",
+			Help: "Search events handed to the producer.",
+		}),
+		enqueued: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "searchd_ingest_enqueued_total",
+			Help: "Search events accepted by the log queue.",
+		}),
+		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "searchd_ingest_dropped_total",
+			Help: "Search events the producer could not enqueue, by reason.",
+		}, []string{"reason"}),
+		delivered: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "searchd_ingest_delivered_total",
+			Help: "Search events accepted by the log store and acknowledged.",
+		}),
+		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "searchd_ingest_dead_letters_total",
+			Help: "Search events moved to the dead-letter list, by class.",
+		}, []string{"class"}),
+		retries: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "searchd_ingest_store_retries_total",
+			Help: "Bulk writes retried after a failure of the log store.",
+		}),
+		storeErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "searchd_ingest_store_errors_total",
+			Help: "Bulk writes that failed as a whole (log store unavailable).",
+		}),
+		reclaimed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "searchd_ingest_reclaimed_total",
+			Help: "Queue entries reclaimed from consumers that stopped before acknowledging them.",
+		}),
+		capCounters: map[[2]string]prometheus.Counter{},
+		dropCounter: map[string]prometheus.Counter{},
+		deadCounter: map[string]prometheus.Counter{},
+	}
+	for _, c := range []prometheus.Collector{m.capped, m.published, m.enqueued, m.dropped,
+		m.delivered, m.deadLetters, m.retries, m.storeErrors, m.reclaimed} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range cappedFields {
+		for _, r := range capReasons {
+			m.capCounters[[2]string{f, r}] = m.capped.WithLabelValues(f, r)
+		}
+	}
+	for _, r := range []string{DropBufferFull, DropQueueUnavailable, DropQueueFull} {
+		m.dropCounter[r] = m.dropped.WithLabelValues(r)
+	}
+	for _, c := range []string{DeadRejected, DeadUndecodable, DeadRetriesSpent} {
+		m.deadCounter[c] = m.deadLetters.WithLabelValues(c)
+	}
+	return m, nil
+}
+
+func (m *Metrics) capOne(field, reason string) { m.capN(field, reason, 1) }
+
+func (m *Metrics) capN(field, reason string, n int) {
+	if m == nil || n == 0 {
+		return
+	}
+	if c, ok := m.capCounters[[2]string{field, reason}]; ok {
+		c.Add(float64(n))
+		return
+	}
+	m.capped.WithLabelValues(field, reason).Add(float64(n))
+}
+
+func (m *Metrics) drop(reason string, n int) {
+	if m != nil && n > 0 {
+		m.dropCounter[reason].Add(float64(n))
+	}
+}
+
+func (m *Metrics) dead(class string, n int) {
+	if m != nil && n > 0 {
+		m.deadCounter[class].Add(float64(n))
+	}
+}
+
+func (m *Metrics) add(c prometheus.Counter, n int) {
+	if m != nil && n > 0 {
+		c.Add(float64(n))
+	}
+}
