@@ -166,7 +166,9 @@ func buildAnalysis(s engine.AnalysisSettings) (*Analysis, Problems, error) {
 		case err != nil:
 			return nil, nil, err
 		}
-		a.Synonyms = set
+		if set.Len() > 0 {
+			a.Synonyms = set
+		}
 	}
 	if len(problems) > 0 {
 		sortProblems(problems)

@@ -597,11 +597,15 @@ func (p *synonymParser) build() *SynonymSet {
 		for _, w := range r.right {
 			g.Outputs = append(g.Outputs, w.key)
 		}
-		if r.oneWay {
-			setCanon(r.right[0], g.Canonical)
-		}
 		s.groups = append(s.groups, g)
 		s.rules = append(s.rules, r.written)
+	}
+	// A one-way rule's canonical word maps to itself unless it is a member
+	// of a group, whose canonical word wins.
+	for _, r := range p.rules {
+		if r.oneWay {
+			setCanon(r.right[0], r.canonical())
+		}
 	}
 	for _, es := range s.byFirst {
 		slices.SortStableFunc(es, func(a, b *synonymEntry) int { return len(b.input) - len(a.input) })

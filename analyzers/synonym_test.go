@@ -331,6 +331,20 @@ func TestParseSynonymsSyntax(t *testing.T) {
 	}
 }
 
+// TestCanonicalGroupMemberWinsOverOneWayOutput: a word that is a one-way
+// rule's output and a group member counts under the group's canonical word,
+// whatever the rule order.
+func TestCanonicalGroupMemberWinsOverOneWayOutput(t *testing.T) {
+	for _, text := range []string{"a => b\nc, b", "c, b\na => b"} {
+		set := mustSynonyms(t, text, wsAnalyze)
+		for terms, want := range map[string]string{"a": "b", "b": "c", "c": "c"} {
+			if got, _ := set.Canonical(terms); got != want {
+				t.Errorf("%q: Canonical(%q) = %q, want %q", text, terms, got, want)
+			}
+		}
+	}
+}
+
 func TestParseSynonymsEmpty(t *testing.T) {
 	for _, text := range []string{"", "\n\n", "# only comments\n  # indented\n"} {
 		set, err := analyzers.ParseSynonyms(text, wsAnalyze)
