@@ -24,11 +24,11 @@ func Chosung(s string) string {
 		return s
 	}
 	s = toNFC(s)
-	var b strings.Builder
-	b.Grow(len(s))
+	var buf [64]byte // typical words need no heap buffer
+	out := buf[:0]
 	for _, r := range s {
 		if IsSyllable(r) {
-			b.WriteRune(initials[(r-syllableBase)/(medialCount*finalCount)])
+			out = utf8.AppendRune(out, initials[(r-syllableBase)/(medialCount*finalCount)])
 			continue
 		}
 		if c := conjoiningToCompat(r); c != 0 {
@@ -37,16 +37,19 @@ func Chosung(s string) string {
 		switch {
 		case IsConsonant(r):
 			p := splitTable[r-jamoFirst]
-			b.WriteRune(p[0])
+			out = utf8.AppendRune(out, p[0])
 			if p[1] != 0 {
-				b.WriteRune(p[1])
+				out = utf8.AppendRune(out, p[1])
 			}
 		case unicode.IsSpace(r):
 		default:
-			b.WriteRune(r) // invalid UTF-8 becomes U+FFFD here
+			out = utf8.AppendRune(out, r) // invalid UTF-8 becomes U+FFFD
 		}
 	}
-	return b.String()
+	if string(out) == s {
+		return s
+	}
+	return string(out)
 }
 
 // IsChosungQuery reports whether s looks like a 초성 query: it has at least

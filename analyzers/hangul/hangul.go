@@ -12,8 +12,10 @@
 // (conjoining jamo U+1100–U+11FF, sent by some clients) is normalized to NFC
 // first; text without conjoining jamo pays nothing for that.
 //
-// The functions are safe for concurrent use and allocate at most the string
-// they return.
+// The functions are safe for concurrent use. They allocate at most the
+// string they return (nothing when it equals the input), and Distance and
+// DistanceAtMost allocate nothing for terms up to 64 jamo; only NFD input
+// pays for normalization.
 package hangul
 
 const (

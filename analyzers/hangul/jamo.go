@@ -105,35 +105,23 @@ func Jamo(s string) string {
 		return s
 	}
 	s = toNFC(s)
+	var buf [256]byte // typical terms are spelled without a heap buffer
+	out := buf[:0]
 	var ks [maxKeystrokes]rune
-	n, same := 0, true
-	for _, r := range s {
-		if k := spell(r, &ks); k > 0 {
-			same = same && k == 1 && ks[0] == r
-			for _, c := range ks[:k] {
-				n += utf8.RuneLen(c)
-			}
-			continue
-		}
-		same = same && r != utf8.RuneError
-		n += utf8.RuneLen(r)
-	}
-	if same {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(n)
 	for _, r := range s {
 		k := spell(r, &ks)
 		if k == 0 {
-			b.WriteRune(r)
+			out = utf8.AppendRune(out, r)
 			continue
 		}
 		for _, c := range ks[:k] {
-			b.WriteRune(c)
+			out = utf8.AppendRune(out, c)
 		}
 	}
-	return b.String()
+	if string(out) == s {
+		return s // already jamo: no allocation
+	}
+	return string(out)
 }
 
 // JamoLen returns the number of runes in Jamo(s) without building it: the
