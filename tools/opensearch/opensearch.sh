@@ -42,7 +42,8 @@ java_home() {
 inputs_hash() {
 	(
 		cd "$here"
-		find . -path ./.node -prune -o -name target -prune -o -type f -print | LC_ALL=C sort |
+		find . -path ./.node -prune -o -name target -prune -o -name '*.md' -o -type f -print |
+			LC_ALL=C sort |
 			xargs sha256sum
 	) | sha256sum | cut -d' ' -f1
 }
@@ -78,6 +79,8 @@ running_pid() {
 	[[ -f $home/pid ]] || return 1
 	pid=$(cat "$home/pid")
 	[[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 1
+	# A killed node can linger as a zombie until its parent reaps it.
+	[[ $(ps -o stat= -p "$pid" 2>/dev/null) != Z* ]] || return 1
 	echo "$pid"
 }
 
@@ -88,6 +91,7 @@ cmd_start() {
 		cat "$home/url"
 		return
 	fi
+	cmd_stop 2>/dev/null # a crashed earlier run leaves its temp dir and files
 	local run heap=${SEARCHD_OPENSEARCH_HEAP:-}
 	local timeout=${SEARCHD_OPENSEARCH_START_TIMEOUT:-180}
 	run=$(mktemp -d "${TMPDIR:-/tmp}/searchd-opensearch.XXXXXX")
@@ -95,9 +99,11 @@ cmd_start() {
 	mkdir -p "$run/data" "$run/logs" "$run/tmp"
 	cp -a "$node/config" "$run/config"
 	# jvm.options puts gc.log, hs_err files and heap dumps under the node's
-	# home (bin/opensearch runs there); keep them with this run instead.
+	# home (bin/opensearch runs there); keep them with this run instead. Do
+	# not pre-touch the heap: the machine is shared with the tests.
 	sed -i -e "s#file=logs/#file=$run/logs/#" -e "s#ErrorFile=logs/#ErrorFile=$run/logs/#" \
-		-e "s#HeapDumpPath=data#HeapDumpPath=$run/data#" "$run/config/jvm.options"
+		-e "s#HeapDumpPath=data#HeapDumpPath=$run/data#" -e "/^-XX:+AlwaysPreTouch/d" \
+		"$run/config/jvm.options"
 	cat >>"$run/config/opensearch.yml" <<EOF
 
 # Added by opensearch.sh: one throwaway test node on loopback.
