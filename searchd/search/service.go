@@ -134,7 +134,7 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 	if q.Text != "" && plan.MatchesAll() {
 		// The query analyzed to nothing (only particles or punctuation):
 		// nothing can match it, and browsing everything would mislead.
-		s.publish(ctx, q, resp, start, meta, a)
+		s.publish(ctx, q, &resp, start, meta, a)
 		return resp, nil
 	}
 	if res, err = run(plan, engine.MatchAll); err != nil {
@@ -191,7 +191,7 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 	for i := range resp.Hits {
 		resp.Hits[i].Highlights = h.highlight(resp.Hits[i].Document)
 	}
-	s.publish(ctx, q, resp, start, meta, a)
+	s.publish(ctx, q, &resp, start, meta, a)
 	return resp, nil
 }
 
@@ -227,8 +227,9 @@ func (s *Service) correct(ctx context.Context, a Analyzer, p engine.Plan) (strin
 	return strings.Join(out, " "), nil
 }
 
-// publish hands the search event to the sink; it never blocks.
-func (s *Service) publish(ctx context.Context, q engine.Query, resp engine.SearchResponse, start time.Time, meta RequestMeta, a Analyzer) {
+// publish records how long the search took and hands the search event to
+// the sink; it never blocks.
+func (s *Service) publish(ctx context.Context, q engine.Query, resp *engine.SearchResponse, start time.Time, meta RequestMeta, a Analyzer) {
 	took := s.now().Sub(start)
 	resp.TookMillis = float64(took.Microseconds()) / 1000
 	filters := map[string][]string{}
