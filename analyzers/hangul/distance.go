@@ -8,9 +8,11 @@ const stackRunes = 64
 // fewest insertions, deletions, substitutions of one jamo, or swaps of two
 // adjacent jamo, that turn one into the other (optimal string alignment:
 // no substring is edited twice). Transpositions count as one edit because
-// the fuzzy queries of both engines do (Bleve's Levenshtein automata and
-// Elasticsearch's default fuzzy_transpositions), so Distance agrees with
-// what they match: 삼송 → 삼성 is 1 (ㅗ → ㅓ), 닭 → 닥 is 1, 가나 → 가난 is 1.
+// the fuzzy queries of both engines do (Bleve's scorch builds its
+// Levenshtein automata with transpositions; Elasticsearch's
+// fuzzy_transpositions defaults to true), so Distance agrees with what they
+// match: 삼송 → 삼성 is 1 (ㅗ → ㅓ), 닭 → 닥 is 1, 가나 → 가난 is 1. Jamo
+// input gives the same distance as the text it spells.
 func Distance(a, b string) int {
 	var ba, bb [stackRunes]rune
 	ra, rb := AppendJamo(ba[:0], a), AppendJamo(bb[:0], b)

@@ -13,9 +13,9 @@
 // first; text without conjoining jamo pays nothing for that.
 //
 // The functions are safe for concurrent use. They allocate at most the
-// string they return (nothing when it equals the input), and Distance and
-// DistanceAtMost allocate nothing for terms up to 64 jamo; only NFD input
-// pays for normalization.
+// string they return (Jamo and Chosung nothing when it equals the input),
+// and Distance and DistanceAtMost allocate nothing for terms up to 64 jamo;
+// only NFD input pays for normalization.
 package hangul
 
 const (
