@@ -35,7 +35,7 @@ func (s *Service) Autocomplete(ctx context.Context, text string, size int) ([]en
 	compact := strings.ToLower(strings.ReplaceAll(text, " ", ""))
 	var sp engine.SuggestPlan
 	if hangul.IsChosungQuery(compact) {
-		sp.Chosung = compact
+		sp.Chosung = hangul.Chosung(compact)
 	} else {
 		sp.JamoPrefixes = append(sp.JamoPrefixes, hangul.Jamo(compact))
 		if alt := keyboardAlternative(compact); alt != "" {

@@ -92,7 +92,7 @@ func planText(a Analyzer, text string) (engine.Plan, string) {
 		return p, ""
 	}
 	if hangul.IsChosungQuery(text) {
-		p.Chosung = strings.ReplaceAll(text, " ", "")
+		p.Chosung = hangul.Chosung(text) // spaces removed, compound consonants split as indexed
 		return p, p.Chosung
 	}
 	words := strings.Fields(text)

@@ -274,7 +274,7 @@ func CanonicalKeyword(a Analyzer, text string) string {
 		return ""
 	}
 	if hangul.IsChosungQuery(text) {
-		return strings.ReplaceAll(text, " ", "")
+		return hangul.Chosung(text)
 	}
 	toks := a.Query(text)
 	terms := make([]string, 0, len(toks))
