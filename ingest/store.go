@@ -14,7 +14,8 @@ type Store interface {
 	// unreachable), after which the caller retries the batch.
 	BulkWrite(ctx context.Context, evs []LogEvent) ([]ItemResult, error)
 	// TopQueries counts events with timestamps in [from, to) by query key,
-	// most frequent first.
+	// most frequent first (ties by key). Analytics are near-real-time:
+	// Elasticsearch shows writes after its refresh interval (1s).
 	TopQueries(ctx context.Context, from, to time.Time, size int) ([]QueryCount, error)
 	// ZeroResultQueries is TopQueries over events that found nothing.
 	ZeroResultQueries(ctx context.Context, from, to time.Time, size int) ([]QueryCount, error)

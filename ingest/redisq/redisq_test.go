@@ -15,15 +15,7 @@ import (
 	"github.com/searchd/searchd/internal/testenv"
 )
 
-// newQueue starts a fresh redis-server per test: tests share nothing.
-func newQueue(tb testing.TB, capacity int) ingest.Queue {
-	r := testenv.StartRedis(tb)
-	q := redisq.New(r.Client(tb), redisq.Config{MaxLen: int64(capacity)})
-	if err := q.Setup(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	return q
-}
+var newQueue = ingesttest.RedisQueue
 
 func TestQueue(t *testing.T) { ingesttest.QueueSuite(t, newQueue) }
 
