@@ -76,10 +76,10 @@ func Fuzziness(term string) int {
 	return 2
 }
 
-// normalizeQuery applies Unicode NFC (some clients send decomposed jamo),
-// trims and collapses white space.
+// normalizeQuery drops invalid UTF-8, applies Unicode NFC (some clients
+// send decomposed jamo), trims and collapses white space.
 func normalizeQuery(text string) string {
-	text = norm.NFC.String(text)
+	text = norm.NFC.String(strings.ToValidUTF8(text, ""))
 	return strings.Join(strings.Fields(text), " ")
 }
 

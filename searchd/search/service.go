@@ -281,15 +281,23 @@ func CanonicalKeyword(a Analyzer, text string) string {
 	for _, t := range toks {
 		terms = append(terms, t.Term)
 	}
-	joined := strings.Join(terms, " ")
-	if c, ok := a.Canonical(joined); ok {
-		return c
-	}
-	for i, t := range terms {
-		if c, ok := a.Canonical(t); ok {
-			terms[i] = c
+	// Longest runs of terms that form a synonym group member are replaced by
+	// the group's canonical member (삼성 전자 주가 → 삼성전자 주가).
+	const maxRun = 8
+	out := make([]string, 0, len(terms))
+	for i := 0; i < len(terms); {
+		n := 1
+		word := terms[i]
+		for j := min(len(terms), i+maxRun); j > i; j-- {
+			if c, ok := a.Canonical(strings.Join(terms[i:j], " ")); ok {
+				word, n = c, j-i
+				break
+			}
 		}
+		out = append(out, word)
+		i += n
 	}
+	terms = out
 	if len(terms) == 0 {
 		return strings.ToLower(text)
 	}
