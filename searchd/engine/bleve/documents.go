@@ -132,14 +132,78 @@ func (e *Engine) Index(ctx context.Context, d engine.Document, refresh bool) err
 	return nil
 }
 
+// Sizes of the Bleve batches IndexBatch writes, and how many it keeps under
+// way at once. Scorch applies a batch and waits for it to be persisted;
+// several batches in flight overlap analysis, segment building and
+// persistence (measured: 1,000 × 4 in flight indexes ~3× faster than one
+// batch at a time; see BenchmarkIndexNSMC).
+const (
+	subBatchSize       = 1000
+	subBatchesInFlight = 4
+)
+
 // IndexBatch implements engine.Engine: documents are validated and
-// analyzed by a pool of workers, then written in one Bleve batch.
+// analyzed by a pool of workers and written in Bleve batches, several at
+// once. Within one call the last write of an id wins.
 func (e *Engine) IndexBatch(ctx context.Context, docs []engine.Document, _ bool) ([]engine.ItemResult, error) {
 	v, err := e.live()
 	if err != nil {
 		return nil, err
 	}
-	return e.indexInto(ctx, v, docs)
+	return e.indexChunked(ctx, v, docs)
+}
+
+func (e *Engine) indexChunked(ctx context.Context, v *version, docs []engine.Document) ([]engine.ItemResult, error) {
+	if len(docs) <= subBatchSize {
+		return e.indexInto(ctx, v, docs)
+	}
+	// Earlier writes of an id are superseded by the last one; drop them so
+	// concurrent batches cannot reorder them.
+	last := make(map[string]int, len(docs))
+	for i, d := range docs {
+		last[d.ID] = i
+	}
+	keep := make([]int, 0, len(docs))
+	for i, d := range docs {
+		if last[d.ID] == i {
+			keep = append(keep, i)
+		}
+	}
+	results := make([]engine.ItemResult, len(docs))
+	errs := make(chan error, (len(keep)+subBatchSize-1)/subBatchSize)
+	sem := make(chan struct{}, subBatchesInFlight)
+	var wg sync.WaitGroup
+	for start := 0; start < len(keep); start += subBatchSize {
+		idx := keep[start:min(start+subBatchSize, len(keep))]
+		chunk := make([]engine.Document, len(idx))
+		for j, i := range idx {
+			chunk[j] = docs[i]
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			res, err := e.indexInto(ctx, v, chunk)
+			if err != nil {
+				errs <- err
+				return
+			}
+			for j, i := range idx {
+				results[i] = res[j]
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return nil, err
+	}
+	for i, d := range docs {
+		if last[d.ID] != i {
+			results[i] = results[last[d.ID]]
+		}
+	}
+	return results, nil
 }
 
 func (e *Engine) indexInto(ctx context.Context, v *version, docs []engine.Document) ([]engine.ItemResult, error) {
@@ -310,7 +374,7 @@ func (e *Engine) CopyVersion(ctx context.Context, from, to int, since time.Time)
 			}
 			docs = append(docs, s.Doc)
 		}
-		items, err := e.indexInto(ctx, dst, docs)
+		items, err := e.indexChunked(ctx, dst, docs)
 		if err != nil {
 			return copied, err
 		}
