@@ -33,6 +33,9 @@ type CounterConfig struct {
 	// BatchSize bounds one store write (default 256; keeps one Redis
 	// script call well under 10 ms).
 	BatchSize int
+	// Workers write batches concurrently (default 4), so Redis works on
+	// one batch while the next is prepared.
+	Workers int
 	// Clock stamps events that carry no time (default SystemClock).
 	Clock Clock
 }
@@ -50,6 +53,9 @@ func (c CounterConfig) withDefaults() CounterConfig {
 	if c.BatchSize == 0 {
 		c.BatchSize = 256
 	}
+	if c.Workers == 0 {
+		c.Workers = 4
+	}
 	if c.Clock == nil {
 		c.Clock = SystemClock{}
 	}
@@ -60,8 +66,8 @@ func (c CounterConfig) validate() error {
 	switch {
 	case len(c.Salt) < MinSaltLen:
 		return engine.Errorf(engine.Invalid, "trending: the identity salt must be at least %d bytes", MinSaltLen)
-	case c.MaxRunes < 1 || c.ZeroResultRepeat < 1 || c.QueueSize < 1 || c.BatchSize < 1 || c.BatchSize > 4096:
-		return engine.Errorf(engine.Invalid, "trending: counter limits must be positive (batch size at most 4096)")
+	case c.MaxRunes < 1 || c.ZeroResultRepeat < 1 || c.QueueSize < 1 || c.BatchSize < 1 || c.BatchSize > 4096 || c.Workers < 1 || c.Workers > 64:
+		return engine.Errorf(engine.Invalid, "trending: counter limits must be positive (batch size at most 4096, at most 64 workers)")
 	}
 	return nil
 }
@@ -79,7 +85,7 @@ type Counter struct {
 	log   *zap.Logger
 	hash  *hasher
 	ch    chan Hit
-	flush chan chan struct{}
+	flush []chan chan struct{} // one per worker
 
 	stopped atomic.Bool
 	mu      sync.Mutex
@@ -93,11 +99,15 @@ func newCounter(cfg CounterConfig, store Store, m *metrics, log *zap.Logger) (*C
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return &Counter{
+	c := &Counter{
 		cfg: cfg, store: store, m: m, log: log, hash: newHasher(cfg.Salt),
-		ch: make(chan Hit, cfg.QueueSize), flush: make(chan chan struct{}),
+		ch: make(chan Hit, cfg.QueueSize), flush: make([]chan chan struct{}, cfg.Workers),
 		zero: map[string]int{},
-	}, nil
+	}
+	for i := range c.flush {
+		c.flush[i] = make(chan chan struct{})
+	}
+	return c, nil
 }
 
 // Publish implements engine.EventSink. It never blocks: a full queue drops
@@ -167,21 +177,32 @@ func (c *Counter) zeroResults(key string, zero bool) string {
 	return ""
 }
 
-// Run writes queued hits to the store in batches until ctx ends, then
-// writes what is still queued (with a short budget) and returns nil.
+// Run writes queued hits to the store in batches with Workers goroutines
+// until ctx ends, then writes what is still queued (with a short budget)
+// and returns nil.
 func (c *Counter) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for i := range c.cfg.Workers {
+		wg.Go(func() { c.work(ctx, c.flush[i]) })
+	}
+	<-ctx.Done()
+	c.stopped.Store(true)
+	wg.Wait()
+	return nil
+}
+
+func (c *Counter) work(ctx context.Context, flush chan chan struct{}) {
 	batch := make([]Hit, 0, c.cfg.BatchSize)
 	for {
 		select {
 		case <-ctx.Done():
-			c.stopped.Store(true)
 			drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 			c.fill(drainCtx, batch)
 			cancel()
-			return nil
+			return
 		case h := <-c.ch:
 			batch = c.fill(ctx, append(batch, h))
-		case done := <-c.flush:
+		case done := <-flush:
 			batch = c.fill(ctx, batch)
 			close(done)
 		}
@@ -225,16 +246,18 @@ func (c *Counter) write(ctx context.Context, batch []Hit) []Hit {
 // Flush waits until every hit published before it has been written. It
 // needs Run to be running.
 func (c *Counter) Flush(ctx context.Context) error {
-	done := make(chan struct{})
-	select {
-	case c.flush <- done:
-	case <-ctx.Done():
-		return ctx.Err()
+	for _, f := range c.flush {
+		done := make(chan struct{})
+		select {
+		case f <- done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return nil
 }

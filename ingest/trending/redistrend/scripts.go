@@ -27,13 +27,15 @@ end
 
 // addScript counts a batch. ARGV: prefix, λs, λl, dedup window s, dedup
 // TTL s, users window s, users TTL s, max surfaces, hard rescale exponent,
-// then (key, user, surface, t) per hit. Returns the number accepted.
+// then (key, user, surface, t, dedup key) per hit. Returns the number
+// accepted.
 //
 // Per hit: one SET NX EX for dedup (plus GET/SET when the pair was seen
 // before, to compare event times — the clock is injectable, so dedup keys
 // hold the accepted time and Redis expiry only cleans up). Per distinct
 // key in the batch: ZINCRBY on each set, PFADD per users bucket with its
-// EXPIRE, HINCRBY per surface form.
+// EXPIRE (only when PFADD changed the HLL: creating it always does),
+// HINCRBY per surface form.
 var addScript = redis.NewScript(rescaleLua + `
 local p = ARGV[1]
 local ls, ll = tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -46,13 +48,13 @@ if not L and #ARGV >= 13 then
   L = tonumber(ARGV[13])
   redis.call('HSET', meta, 'L', string.format('%.17g', L))
 end
-local acc, order = {}, {}
+local ws, wl, order = {}, {}, {}
+local users, uorder, surf, sorder = {}, {}, {}, {}
 local sumS, sumL, n = 0, 0, 0
-for i = 10, #ARGV, 4 do
-  local k, u, s, t = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
+for i = 10, #ARGV, 5 do
+  local k, u, s, ts, dk = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+  local t = tonumber(ts)
   if ls * (t - L) > hard then L = rescale(p, ls, ll, L, t) end
-  local dk = p .. 'd:' .. u .. ':' .. k
-  local ts = string.format('%.3f', t)
   local ok = redis.call('SET', dk, ts, 'NX', 'EX', ttl)
   if not ok then
     local last = tonumber(redis.call('GET', dk) or '')
@@ -63,38 +65,34 @@ for i = 10, #ARGV, 4 do
   end
   if ok then
     n = n + 1
-    local a = acc[k]
-    if not a then
-      a = {ws = 0, wl = 0, users = {}, border = {}, surf = {}, sorder = {}}
-      acc[k] = a
+    local a, b = math.exp(ls * (t - L)), math.exp(ll * (t - L))
+    sumS, sumL = sumS + a, sumL + b
+    if ws[k] then
+      ws[k], wl[k] = ws[k] + a, wl[k] + b
+    else
+      ws[k], wl[k] = a, b
       order[#order + 1] = k
     end
-    local ws, wl = math.exp(ls * (t - L)), math.exp(ll * (t - L))
-    a.ws, a.wl = a.ws + ws, a.wl + wl
-    sumS, sumL = sumS + ws, sumL + wl
-    local b = math.floor(t / uwin)
-    local ub = a.users[b]
-    if not ub then ub = {}; a.users[b] = ub; a.border[#a.border + 1] = b end
-    ub[#ub + 1] = u
-    if not a.surf[s] then a.surf[s] = 0; a.sorder[#a.sorder + 1] = s end
-    a.surf[s] = a.surf[s] + 1
+    local hk = p .. 'u:' .. math.floor(t / uwin) .. ':' .. k
+    local ul = users[hk]
+    if ul then ul[#ul + 1] = u else users[hk] = {u}; uorder[#uorder + 1] = hk end
+    local sk = s .. '\0' .. k
+    if surf[sk] then surf[sk] = surf[sk] + 1 else surf[sk] = 1; sorder[#sorder + 1] = {k, s} end
   end
 end
 for _, k in ipairs(order) do
-  local a = acc[k]
-  redis.call('ZINCRBY', p .. 's', string.format('%.17g', a.ws), k)
-  redis.call('ZINCRBY', p .. 'l', string.format('%.17g', a.wl), k)
-  for _, b in ipairs(a.border) do
-    local hk = p .. 'u:' .. b .. ':' .. k
-    redis.call('PFADD', hk, unpack(a.users[b]))
+  redis.call('ZINCRBY', p .. 's', ws[k], k)
+  redis.call('ZINCRBY', p .. 'l', wl[k], k)
+end
+for _, hk in ipairs(uorder) do
+  if redis.call('PFADD', hk, unpack(users[hk])) == 1 then
     redis.call('EXPIRE', hk, uttl)
   end
-  local fk = p .. 'f:' .. k
-  for _, s in ipairs(a.sorder) do
-    local c = a.surf[s]
-    if redis.call('HINCRBY', fk, s, c) == c and redis.call('HLEN', fk) > maxs then
-      redis.call('HDEL', fk, s)
-    end
+end
+for _, ks in ipairs(sorder) do
+  local fk, c = p .. 'f:' .. ks[1], surf[ks[2] .. '\0' .. ks[1]]
+  if redis.call('HINCRBY', fk, ks[2], c) == c and redis.call('HLEN', fk) > maxs then
+    redis.call('HDEL', fk, ks[2])
   end
 end
 if n > 0 then

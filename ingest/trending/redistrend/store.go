@@ -69,13 +69,14 @@ func (s *Store) Add(ctx context.Context, hits []trending.Hit) (int, error) {
 	if len(hits) == 0 {
 		return 0, nil
 	}
-	args := make([]any, 0, 9+4*len(hits))
+	args := make([]any, 0, 9+5*len(hits))
 	args = append(args, s.prefix, fmtFloat(s.cfg.LambdaShort()), fmtFloat(s.cfg.LambdaLong()),
 		fmtFloat(s.cfg.DedupWindow.Seconds()), secs(s.cfg.DedupWindow+time.Second),
 		fmtFloat(s.cfg.UsersWindow.Seconds()), secs(3*s.cfg.UsersWindow),
 		s.cfg.MaxSurfaces, fmtFloat(trending.HardRescaleExponent))
 	for _, h := range hits {
-		args = append(args, h.Key, h.User, h.Surface, strconv.FormatFloat(trending.Seconds(h.Time), 'f', 3, 64))
+		args = append(args, h.Key, h.User, h.Surface, strconv.FormatFloat(trending.Seconds(h.Time), 'f', 3, 64),
+			s.prefix+"d:"+h.User+":"+h.Key)
 	}
 	n, err := addScript.Run(ctx, s.c, nil, args...).Int()
 	if err != nil {
