@@ -172,7 +172,7 @@ func TestRunEndToEnd(t *testing.T) {
 
 	listening := regexp.MustCompile(`searchd listening on (\S+)\n`)
 	var base string
-	waitFor(t, "the listening line", 30*time.Second, func() bool {
+	waitFor(t, "the listening line", 120*time.Second, func() bool {
 		select {
 		case err := <-done:
 			t.Fatalf("run returned early: %v\n%s", err, stderr.String())

@@ -29,7 +29,7 @@ func (s *Server) search(c *gin.Context) {
 		Filters: engine.Filters{
 			Category: c.Query("category"),
 			Region:   c.Query("region"),
-			Tags:     c.QueryArray("tag"),
+			Tags:     nonEmpty(c.QueryArray("tag")),
 		},
 		Sort: engine.Sort(c.Query("sort")),
 	}
@@ -116,6 +116,17 @@ func (s *Server) analyze(c *gin.Context) {
 		toks = []engine.Token{}
 	}
 	c.JSON(http.StatusOK, gin.H{"tokens": toks})
+}
+
+// nonEmpty drops empty values (tag= with nothing after it filters nothing).
+func nonEmpty(vs []string) []string {
+	out := vs[:0:0]
+	for _, v := range vs {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // intParam parses an optional integer query parameter (0 when absent).

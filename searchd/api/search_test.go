@@ -52,7 +52,7 @@ func TestSearch(t *testing.T) {
 	})
 
 	t.Run("repeatable tag", func(t *testing.T) {
-		r := f.do(t, http.MethodGet, "/api/v1/search?tag="+url.QueryEscape("운동")+"&tag="+url.QueryEscape("러닝"), "")
+		r := f.do(t, http.MethodGet, "/api/v1/search?tag=&tag="+url.QueryEscape("운동")+"&tag="+url.QueryEscape("러닝"), "")
 		var resp engine.SearchResponse
 		r.decode(t, &resp)
 		if !slices.Equal(hitIDs(resp), []string{"running"}) {
