@@ -1,0 +1,400 @@
+package elastic
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	es "github.com/olivere/elastic/v7"
+	"go.uber.org/zap"
+
+	"github.com/searchd/searchd/analyzers"
+	"github.com/searchd/searchd/mappings"
+	"github.com/searchd/searchd/searchd/engine"
+)
+
+// meta is what a version's mapping carries under _meta.searchd.
+type meta struct {
+	Version   int                     `json:"version"`
+	CreatedAt time.Time               `json:"created_at"`
+	Analysis  engine.AnalysisSettings `json:"analysis"`
+}
+
+// analysisSettings generates settings.analysis, reporting bad settings as
+// Invalid.
+func analysisSettings(a engine.AnalysisSettings) (map[string]any, error) {
+	an, err := analyzers.ElasticsearchAnalysis(a)
+	if err != nil {
+		return nil, engine.Errorf(engine.Invalid, "analysis settings: %v", err)
+	}
+	return an, nil
+}
+
+// indexBody is the create-index body of version n: the documents mapping
+// from mappings/, the analysis from analyzers/ and the settings in _meta.
+func indexBody(a engine.AnalysisSettings, n int, created time.Time) (map[string]any, error) {
+	analysis, err := analysisSettings(a)
+	if err != nil {
+		return nil, err
+	}
+	body, err := mappings.DocumentsElasticsearch()
+	if err != nil {
+		return nil, err
+	}
+	settings, _ := body["settings"].(map[string]any)
+	m, _ := body["mappings"].(map[string]any)
+	if settings == nil || m == nil {
+		return nil, fmt.Errorf("elastic: the documents mapping has no settings or mappings")
+	}
+	settings["analysis"] = analysis
+	m["_meta"] = map[string]any{"searchd": meta{Version: n, CreatedAt: created.UTC(), Analysis: a}}
+	return body, nil
+}
+
+func (e *Engine) indexName(n int) string { return fmt.Sprintf("%sdocs-v%d", e.opts.Prefix, n) }
+
+// versionNumber parses "<prefix>docs-v{n}".
+func (e *Engine) versionNumber(index string) (int, bool) {
+	rest, ok := strings.CutPrefix(index, e.opts.Prefix+"docs-v")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(rest)
+	return n, err == nil && n > 0 && strconv.Itoa(n) == rest
+}
+
+// loadVersions reads every version, its _meta and whether it holds the
+// alias, sorted by number.
+func (e *Engine) loadVersions(ctx context.Context, c *es.Client) ([]*version, error) {
+	res, err := c.IndexGet(e.opts.Prefix + "docs-v*").Do(ctx)
+	if err != nil {
+		return nil, translate(ctx, "list versions", err)
+	}
+	var out []*version
+	for index, info := range res {
+		n, ok := e.versionNumber(index)
+		if !ok || info == nil {
+			continue
+		}
+		var m struct {
+			Meta struct {
+				Searchd *meta `json:"searchd"`
+			} `json:"_meta"`
+		}
+		b, _ := json.Marshal(info.Mappings)
+		if err := json.Unmarshal(b, &m); err != nil || m.Meta.Searchd == nil {
+			e.log.Warn("index without searchd metadata ignored", zap.String("index", index))
+			continue
+		}
+		_, aliased := info.Aliases[e.alias]
+		out = append(out, &version{
+			Version: engine.Version{Number: n, Name: index, CreatedAt: m.Meta.Searchd.CreatedAt, Analysis: m.Meta.Searchd.Analysis, Live: aliased},
+			index:   index, aliased: aliased,
+		})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
+	return out, nil
+}
+
+// ensureAlias makes sure a live version exists: the first version is
+// created together with the alias in one call, so instances starting at
+// once agree on it.
+func (e *Engine) ensureAlias(ctx context.Context) error {
+	c := e.clientOrNil()
+	vs, err := e.loadVersions(ctx, c)
+	if err != nil {
+		return err
+	}
+	if len(vs) == 0 {
+		body, err := indexBody(e.opts.Analysis, 1, e.now())
+		if err != nil {
+			return err
+		}
+		body["aliases"] = map[string]any{e.alias: map[string]any{}}
+		_, err = c.CreateIndex(e.indexName(1)).BodyJson(body).Do(ctx)
+		if err != nil && !alreadyExists(err) {
+			return translate(ctx, "create the first version", err)
+		}
+		if err == nil {
+			e.log.Info("created the first documents index version", zap.String("index", e.indexName(1)), zap.String("alias", e.alias))
+		}
+		return e.refreshLive(ctx)
+	}
+	for _, v := range vs {
+		if v.aliased {
+			return e.refreshLive(ctx)
+		}
+	}
+	// Versions but no alias (removed by hand): serve the newest version.
+	newest := vs[len(vs)-1]
+	e.log.Warn("the alias is missing; pointing it at the newest version", zap.String("alias", e.alias), zap.String("index", newest.index))
+	return e.swap(ctx, c, vs, newest.Number)
+}
+
+func alreadyExists(err error) bool {
+	var ee *es.Error
+	return errors.As(err, &ee) && ee.Details != nil && ee.Details.Type == "resource_already_exists_exception"
+}
+
+func (e *Engine) clientOrNil() *es.Client {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.client
+}
+
+// refreshLive re-reads which version the alias points at.
+func (e *Engine) refreshLive(ctx context.Context) error {
+	c := e.clientOrNil()
+	if c == nil {
+		return engine.Errorf(engine.Unavailable, "not connected")
+	}
+	vs, err := e.loadVersions(ctx, c)
+	if err != nil {
+		return err
+	}
+	var live *version
+	for _, v := range vs {
+		if v.aliased {
+			live = v
+		}
+	}
+	if live == nil {
+		return engine.Errorf(engine.Unavailable, "the alias %s points at no documents index version", e.alias)
+	}
+	an, err := e.analyses.Get(live.Analysis)
+	if err != nil {
+		return fmt.Errorf("elastic: the analysis settings of %s: %w", live.index, err)
+	}
+	live.analyzer = an
+	e.mu.Lock()
+	prev := e.live
+	e.live = live
+	e.mu.Unlock()
+	if prev != nil && prev.Number != live.Number {
+		e.log.Info("the live version changed", zap.Int("from", prev.Number), zap.Int("to", live.Number))
+	}
+	return nil
+}
+
+// version returns version n with its analyzer.
+func (e *Engine) version(ctx context.Context, c *es.Client, n int) (*version, error) {
+	vs, err := e.loadVersions(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vs {
+		if v.Number == n {
+			an, err := e.analyses.Get(v.Analysis)
+			if err != nil {
+				return nil, fmt.Errorf("elastic: the analysis settings of %s: %w", v.index, err)
+			}
+			v.analyzer = an
+			return v, nil
+		}
+	}
+	return nil, engine.Errorf(engine.NotFound, "index version %d does not exist", n)
+}
+
+// Versions implements engine.Engine.
+func (e *Engine) Versions(ctx context.Context) ([]engine.Version, error) {
+	c, _, err := e.conn()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := e.ctx(ctx)
+	defer cancel()
+	vs, err := e.loadVersions(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]engine.Version, 0, len(vs))
+	for _, v := range vs {
+		n, err := c.Count(v.index).Do(ctx)
+		if err != nil {
+			return nil, translate(ctx, "count "+v.index, err)
+		}
+		v.Docs = uint64(n)
+		out = append(out, v.Version)
+	}
+	return out, nil
+}
+
+// CreateVersion implements engine.Engine. The number is one above the
+// highest existing version; when another instance takes it first, the next
+// one is tried.
+func (e *Engine) CreateVersion(ctx context.Context, a engine.AnalysisSettings) (int, error) {
+	if _, err := e.analyzerFor(a); err != nil {
+		return 0, err
+	}
+	c, _, err := e.conn()
+	if err != nil {
+		return 0, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*e.opts.RequestTimeout)
+	defer cancel()
+	vs, err := e.loadVersions(ctx, c)
+	if err != nil {
+		return 0, err
+	}
+	n := 1
+	if len(vs) > 0 {
+		n = vs[len(vs)-1].Number + 1
+	}
+	for tries := 0; ; tries++ {
+		body, err := indexBody(a, n, e.now())
+		if err != nil {
+			return 0, err
+		}
+		_, err = c.CreateIndex(e.indexName(n)).BodyJson(body).Do(ctx)
+		switch {
+		case err == nil:
+			e.log.Info("created a documents index version", zap.String("index", e.indexName(n)))
+			return n, nil
+		case alreadyExists(err) && tries < 5:
+			n++
+		default:
+			return 0, translate(ctx, "create version "+strconv.Itoa(n), err)
+		}
+	}
+}
+
+// SwapAlias implements engine.Engine with one _aliases call that removes
+// the alias from every other version and adds it to v, so searches never
+// see the alias missing or on two indexes.
+func (e *Engine) SwapAlias(ctx context.Context, n int) error {
+	c, _, err := e.conn()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := e.ctx(ctx)
+	defer cancel()
+	vs, err := e.loadVersions(ctx, c)
+	if err != nil {
+		return err
+	}
+	return e.swap(ctx, c, vs, n)
+}
+
+func (e *Engine) swap(ctx context.Context, c *es.Client, vs []*version, n int) error {
+	found := false
+	actions := []es.AliasAction{}
+	for _, v := range vs {
+		switch {
+		case v.Number == n:
+			found = true
+		case v.aliased:
+			actions = append(actions, es.NewAliasRemoveAction(e.alias).Index(v.index))
+		}
+	}
+	if !found {
+		return engine.Errorf(engine.NotFound, "index version %d does not exist", n)
+	}
+	actions = append(actions, es.NewAliasAddAction(e.alias).Index(e.indexName(n)))
+	if _, err := c.Alias().Action(actions...).Do(ctx); err != nil {
+		return translate(ctx, "swap the alias", err)
+	}
+	e.log.Info("alias swapped", zap.String("alias", e.alias), zap.String("index", e.indexName(n)))
+	return e.refreshLive(ctx)
+}
+
+// DropVersion implements engine.Engine.
+func (e *Engine) DropVersion(ctx context.Context, n int) error {
+	c, _, err := e.conn()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := e.ctx(ctx)
+	defer cancel()
+	v, err := e.version(ctx, c, n)
+	if err != nil {
+		return err
+	}
+	if v.aliased {
+		return engine.Errorf(engine.Conflict, "index version %d is live; swap the alias first", n)
+	}
+	if _, err := c.DeleteIndex(v.index).Do(ctx); err != nil {
+		return translate(ctx, "drop version "+strconv.Itoa(n), err)
+	}
+	e.log.Info("dropped a documents index version", zap.String("index", v.index))
+	return nil
+}
+
+// CopyVersion implements engine.Engine: a search_after scan of from (only
+// documents updated at or after since, when set), each page re-derived with
+// to's analyzer and bulk-written into to. Both indexes are refreshed so the
+// scan sees every acknowledged write and the copy is searchable at once.
+func (e *Engine) CopyVersion(ctx context.Context, from, to int, since time.Time) (int, error) {
+	c, _, err := e.conn()
+	if err != nil {
+		return 0, err
+	}
+	rctx, cancel := e.ctx(ctx)
+	src, err := e.version(rctx, c, from)
+	var dst *version
+	if err == nil {
+		dst, err = e.version(rctx, c, to)
+	}
+	if err == nil {
+		_, err = c.Refresh(src.index).Do(rctx)
+		err = translate(rctx, "refresh "+src.index, err)
+	}
+	cancel()
+	if err != nil {
+		return 0, err
+	}
+	var q es.Query = es.NewMatchAllQuery()
+	if !since.IsZero() {
+		q = es.NewRangeQuery("updated_at").Gte(since.UTC().Format(time.RFC3339Nano))
+	}
+	const page = 1000
+	copied := 0
+	var after []any
+	for {
+		rctx, cancel := e.ctx(ctx)
+		s := c.Search(src.index).Query(q).Size(page).Sort("id", true).
+			FetchSourceContext(es.NewFetchSourceContext(true).Include(documentFields...))
+		if after != nil {
+			s = s.SearchAfter(after...)
+		}
+		res, err := s.Do(rctx)
+		cancel()
+		if err != nil {
+			return copied, translate(ctx, "copy from "+src.index, err)
+		}
+		if len(res.Hits.Hits) == 0 {
+			break
+		}
+		docs := make([]engine.Document, 0, len(res.Hits.Hits))
+		for _, h := range res.Hits.Hits {
+			d, err := decodeDocument(h)
+			if err != nil {
+				return copied, err
+			}
+			docs = append(docs, d)
+		}
+		items, err := e.write(ctx, dst, docs)
+		if err != nil {
+			return copied, err
+		}
+		for _, it := range items {
+			if it.Error != nil {
+				return copied, fmt.Errorf("elastic: copy %q into %s: %s", it.ID, dst.index, it.Error.Message)
+			}
+		}
+		copied += len(docs)
+		after = res.Hits.Hits[len(res.Hits.Hits)-1].Sort
+	}
+	rctx, cancel = e.ctx(ctx)
+	defer cancel()
+	_, err = c.Refresh(dst.index).Do(rctx)
+	return copied, translate(rctx, "refresh "+dst.index, err)
+}
+
+// escape quotes a name for a URL path.
+func escape(name string) string { return url.PathEscape(name) }
