@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/searchd/searchd/searchd/engine"
@@ -110,7 +111,30 @@ func (c *Capper) Cap(ev engine.SearchEvent) LogEvent {
 // QueryKey is how analytics groups queries: lower-cased, runs of white
 // space collapsed to one space, trimmed.
 func QueryKey(q string) string {
+	if isQueryKey(q) {
+		return q
+	}
 	return strings.ToLower(strings.Join(strings.Fields(q), " "))
+}
+
+// isQueryKey reports whether q is already its own key (the common case:
+// lower case, single inner spaces, no other white space).
+func isQueryKey(q string) bool {
+	prevSpace := true // a leading space is not allowed
+	for _, r := range q {
+		switch {
+		case r == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+			continue
+		case r == utf8.RuneError, unicode.IsSpace(r), unicode.ToLower(r) != r:
+			return false
+		}
+		prevSpace = false
+	}
+	return !prevSpace || q == ""
 }
 
 // ParseContext parses a client context given as a JSON object (the ctx

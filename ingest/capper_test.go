@@ -344,3 +344,21 @@ func FuzzCap(f *testing.F) {
 		}
 	})
 }
+
+func TestQueryKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"삼성전자":          "삼성전자",
+		"삼성 전자":         "삼성 전자",
+		"  삼성   전자 ":    "삼성 전자",
+		"iPhone 15":     "iphone 15",
+		"a\tb":          "a b",
+		"":              "",
+		" ":             "",
+		"ÄBC":           "äbc",
+		"already lower": "already lower",
+	} {
+		if got := ingest.QueryKey(in); got != want {
+			t.Errorf("QueryKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,6 +1,6 @@
 package ingest
 
-import "strings"
+import "bytes"
 
 // User-agent families stored in LogEvent.UAFamily.
 const (
@@ -36,13 +36,19 @@ var uaRules = []struct {
 // UserAgentFamily classifies a User-Agent header into a small fixed set of
 // families; the header itself is never stored.
 func UserAgentFamily(ua string) string {
-	if len(ua) > uaScanLimitBytes {
-		ua = ua[:uaScanLimitBytes]
+	// Markers are ASCII: lower-case ASCII letters into a stack buffer
+	// instead of allocating with strings.ToLower.
+	var buf [uaScanLimitBytes]byte
+	n := copy(buf[:], ua)
+	for i, c := range buf[:n] {
+		if c >= 'A' && c <= 'Z' {
+			buf[i] = c + ('a' - 'A')
+		}
 	}
-	lower := strings.ToLower(ua)
+	lower := buf[:n]
 	for _, r := range uaRules {
 		for _, m := range r.markers {
-			if strings.Contains(lower, m) {
+			if bytes.Contains(lower, []byte(m)) {
 				return r.family
 			}
 		}
