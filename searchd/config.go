@@ -29,6 +29,16 @@ type config struct {
 	Limits          api.Limits
 	ShutdownTimeout time.Duration
 	DrainDelay      time.Duration
+
+	// Elastic mode.
+	ESURLs    []string
+	ESPrefix  string
+	RedisAddr string
+
+	// Search-log ingest and trending.
+	LogSalt          string
+	LogRetentionDays int
+	TrendingInterval time.Duration
 }
 
 // Engines searchd knows; only the available ones may be selected.
@@ -102,6 +112,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	var (
 		cfg              config
 		level, proxies   string
+		esURLs           string
+		retention        int64
 		maxBody, maxBulk int64
 		maxAnalyze       int64
 		e                = &env{getenv: getenv}
@@ -125,6 +137,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.Int64Var(&maxAnalyze, "max-analyze-chars", e.integer("SEARCHD_MAX_ANALYZE_CHARS", api.DefaultMaxAnalyzeChars), "longest text for /api/v1/analyze (SEARCHD_MAX_ANALYZE_CHARS)")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", e.duration("SEARCHD_SHUTDOWN_TIMEOUT", 10*time.Second), "time budget for draining HTTP requests on shutdown (SEARCHD_SHUTDOWN_TIMEOUT)")
 	fs.DurationVar(&cfg.DrainDelay, "drain-delay", e.duration("SEARCHD_DRAIN_DELAY", 0), "on shutdown, how long /readyz reports 503 before the listener closes, so load balancers notice (SEARCHD_DRAIN_DELAY)")
+	fs.StringVar(&esURLs, "es-url", e.str("SEARCHD_ES_URL", ""), "comma-separated Elasticsearch/OpenSearch URLs for -engine elastic (SEARCHD_ES_URL)")
+	fs.StringVar(&cfg.ESPrefix, "es-prefix", e.str("SEARCHD_ES_PREFIX", ""), "prefix of every index, alias and template searchd creates in the cluster (SEARCHD_ES_PREFIX)")
+	fs.StringVar(&cfg.RedisAddr, "redis-addr", e.str("SEARCHD_REDIS_ADDR", ""), "Redis host:port for the search-log stream and trending in elastic mode (SEARCHD_REDIS_ADDR)")
+	fs.StringVar(&cfg.LogSalt, "log-salt", e.str("SEARCHD_LOG_SALT", ""), "secret for hashing session and user ids in search logs; empty: a random salt per data directory (SEARCHD_LOG_SALT)")
+	fs.Int64Var(&retention, "log-retention-days", e.integer("SEARCHD_LOG_RETENTION_DAYS", 30), "days of search logs kept (SEARCHD_LOG_RETENTION_DAYS)")
+	fs.DurationVar(&cfg.TrendingInterval, "trending-interval", e.duration("SEARCHD_TRENDING_INTERVAL", 30*time.Second), "how often the trending snapshot is recomputed (SEARCHD_TRENDING_INTERVAL)")
 	if err := errors.Join(e.errs...); err != nil {
 		return cfg, &configError{err}
 	}
@@ -141,6 +159,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	for _, p := range strings.Split(proxies, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+		}
+	}
+	cfg.LogRetentionDays = int(retention)
+	for _, u := range strings.Split(esURLs, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			cfg.ESURLs = append(cfg.ESURLs, u)
 		}
 	}
 	var err error
@@ -168,6 +192,12 @@ func (c config) validate() error {
 		errs = append(errs, errors.New("-engine elastic: the Elasticsearch engine is not available yet; use -engine embedded"))
 	default:
 		errs = append(errs, fmt.Errorf("-engine %q: want embedded or elastic", c.Engine))
+	}
+	if c.LogRetentionDays < 1 {
+		errs = append(errs, errors.New("-log-retention-days must be at least 1"))
+	}
+	if c.TrendingInterval < time.Second {
+		errs = append(errs, errors.New("-trending-interval must be at least 1s"))
 	}
 	if c.LogFormat != "json" && c.LogFormat != "console" {
 		errs = append(errs, fmt.Errorf("-log-format %q: want json or console", c.LogFormat))
