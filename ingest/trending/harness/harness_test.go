@@ -1,0 +1,122 @@
+package harness_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/searchd/searchd/ingest/trending"
+	"github.com/searchd/searchd/ingest/trending/harness"
+	"github.com/searchd/searchd/ingest/trending/redistrend"
+	"github.com/searchd/searchd/internal/testenv"
+)
+
+// redisStores returns a constructor of stores, each on its own key
+// prefix of one real redis-server.
+func redisStores(tb testing.TB, cfg trending.StoreConfig) func() trending.Store {
+	srv := testenv.StartRedis(tb)
+	n := 0
+	return func() trending.Store {
+		n++
+		c := redis.NewClient(&redis.Options{Addr: srv.Addr})
+		s, err := redistrend.New(c, cfg, redistrend.Options{Prefix: "h" + string(rune('a'+n)) + ":", CloseClient: true})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { s.Close() })
+		return s
+	}
+}
+
+// TestQualitative runs a short synthetic stream through the real pipeline
+// on real Redis: every strong burst shows up, the spammer never does,
+// variants stay one key, and the burst-free stream lists nothing.
+func TestQualitative(t *testing.T) {
+	cfg := harness.Config{}
+	f, err := harness.RunSynthetic(context.Background(), cfg, redisStores(t, cfg.Store), 42, 4, 2*time.Hour, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + f.String())
+	if f.DetectedAtAll != f.Trials {
+		t.Errorf("%d of %d bursts (10× baseline, hundreds of users) never reached the top 10", f.Trials-f.DetectedAtAll, f.Trials)
+	}
+	if f.SpammerListed {
+		t.Error("the spammer reached the top 10")
+	}
+	if f.VariantKeysMax != 1 {
+		t.Errorf("a burst's spelling and spacing variants were counted as %d keys", f.VariantKeysMax)
+	}
+	if f.FalseEntries != 0 || len(f.FalseQuiet) != 0 {
+		t.Errorf("keywords without a burst were listed: %d in the burst stream, %v in the burst-free one", f.FalseEntries, f.FalseQuiet)
+	}
+}
+
+// nsmcPath is $SEARCHD_NSMC or ../shared/data/nsmc/reviews.jsonl.gz from
+// the repository root.
+func nsmcPath() string {
+	if p := os.Getenv("SEARCHD_NSMC"); p != "" {
+		return p
+	}
+	wd, _ := os.Getwd()
+	return filepath.Join(wd, "..", "..", "..", "..", "shared", "data", "nsmc", "reviews.jsonl.gz")
+}
+
+// BenchmarkAccuracySynthetic reports the harness figures for synthetic
+// streams (SEARCHD_HARNESS_TRIALS bursts, default 40; an 8 h burst-free
+// stream).
+func BenchmarkAccuracySynthetic(b *testing.B) {
+	trials := envInt("SEARCHD_HARNESS_TRIALS", 40)
+	cfg := harness.Config{Rules: trending.Rules{MinRatio: envFloat("SEARCHD_HARNESS_MIN_RATIO", 0), MinScore: envFloat("SEARCHD_HARNESS_MIN_SCORE", 0)}}
+	for i := 0; i < b.N; i++ {
+		f, err := harness.RunSynthetic(context.Background(), cfg, redisStores(b, cfg.Store), uint64(1000+i), trials, 8*time.Hour, 10)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Log("\n" + f.String())
+		b.ReportMetric(100*f.Rate60(), "%detected≤60s")
+		b.ReportMetric(100*f.StepRate60(), "%step_detected≤60s")
+		b.ReportMetric(f.LatencyP50.Seconds(), "latency_p50_s")
+		b.ReportMetric(f.LatencyP95.Seconds(), "latency_p95_s")
+		b.ReportMetric(f.Agreement, "top10_agreement")
+		b.ReportMetric(f.RawAgreement, "raw_top10_agreement")
+		b.ReportMetric(f.FalsePerHour, "false_entries/h")
+		b.ReportMetric(boolMetric(f.SpammerListed), "spammer_listed")
+		b.ReportMetric(float64(f.VariantKeysMax), "variant_keys")
+	}
+}
+
+// BenchmarkAccuracyNSMC replays 2015's review dates (one day = 60 s).
+func BenchmarkAccuracyNSMC(b *testing.B) {
+	path := nsmcPath()
+	if _, err := os.Stat(path); err != nil {
+		b.Skipf("NSMC corpus not found at %s (set SEARCHD_NSMC)", path)
+	}
+	cfg := harness.Config{}
+	for i := 0; i < b.N; i++ {
+		f, err := harness.RunNSMC(context.Background(), cfg, redisStores(b, cfg.Store)(), harness.NSMCConfig{
+			Path: path, From: "2015-01-01", To: "2016-01-01", DaySeconds: 60,
+			Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Seed: 1,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Log("\n" + f.String())
+		b.ReportMetric(float64(f.Releases), "releases")
+		b.ReportMetric(float64(f.Detected), "detected")
+		b.ReportMetric(f.MedianDays, "median_days")
+		b.ReportMetric(f.Agreement, "top10_agreement")
+		b.ReportMetric(f.RawAgreement, "raw_top10_agreement")
+	}
+}
+
+func boolMetric(v bool) float64 {
+	if v {
+		return 1
+	}
+	return 0
+}
