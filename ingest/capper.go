@@ -72,7 +72,7 @@ func NewCapper(cfg CapperConfig, m *Metrics) (*Capper, error) {
 	}
 	salt := append([]byte(nil), cfg.Salt...)
 	c := &Capper{cfg: cfg, metrics: m}
-	c.hashers.New = func() any { return hmac.New(sha256.New, salt) }
+	c.hashers.New = func() any { return &hasher{mac: hmac.New(sha256.New, salt), buf: make([]byte, 0, 256)} }
 	return c, nil
 }
 
@@ -294,17 +294,26 @@ func (c *Capper) hashID(field, domain, id string) string {
 	return c.hmacHex(domain, id)
 }
 
+// hasher is a keyed HMAC with a scratch buffer, pooled: hashing allocates
+// only the hex result.
+type hasher struct {
+	mac hash.Hash
+	buf []byte
+	sum [sha256.Size]byte
+}
+
 // hmacHex is HMAC-SHA256(salt, domain ":" value), truncated to HashHexLen.
 func (c *Capper) hmacHex(domain, value string) string {
-	h := c.hashers.Get().(hash.Hash)
-	h.Reset()
-	h.Write([]byte(domain))
-	h.Write([]byte{':'})
-	h.Write([]byte(value))
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	c.hashers.Put(h)
-	return hex.EncodeToString(sum[:HashHexLen/2])
+	h := c.hashers.Get().(*hasher)
+	h.mac.Reset()
+	h.buf = append(append(append(h.buf[:0], domain...), ':'), value...)
+	h.mac.Write(h.buf)
+	sum := h.mac.Sum(h.sum[:0])
+	out := hex.EncodeToString(sum[:HashHexLen/2])
+	if cap(h.buf) <= 4096 {
+		c.hashers.Put(h)
+	}
+	return out
 }
 
 func (c *Capper) clientNet(ip string) string {
