@@ -19,7 +19,11 @@
 //
 // Writes go through a bounded queue (callers block when it is full) into
 // olivere's BulkProcessor; each document's bulk item result is reported back
-// to its caller. Searches translate an engine.Plan into bool/term/fuzzy/
+// to its caller. Writes go to the concrete index of the live version as this
+// instance last saw it (re-read every Options.LiveRefresh and after its own
+// swaps), because that version's analyzer derived them; a catch-up
+// CopyVersion by update time picks up writes that landed in the old version
+// around another instance's swap. Reads go through the alias. Searches translate an engine.Plan into bool/term/fuzzy/
 // prefix queries only; user text never reaches a query language.
 //
 // When the cluster is unreachable at start, Open returns an engine that
