@@ -317,3 +317,26 @@ func testLogger(tb testing.TB) *zap.Logger {
 	}
 	return zaptest.NewLogger(tb)
 }
+
+func TestAnalyzeExplainReadsNoriAttributes(t *testing.T) {
+	e := openTemp(t, conformance.Settings())
+	toks, err := e.Analyze(context.Background(), engine.AnalyzeRequest{Analyzer: "search", Text: "독서모임을 했다", Explain: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(toks) == 0 {
+		t.Fatal("no tokens")
+	}
+	for _, tk := range toks {
+		if tk.LeftPOS == "" || tk.POSType == "" {
+			t.Errorf("token without nori attributes: %+v", tk)
+		}
+	}
+	plain, err := e.Analyze(context.Background(), engine.AnalyzeRequest{Analyzer: "search", Text: "독서모임을 했다"})
+	if err != nil || len(plain) != len(toks) || plain[0].LeftPOS != "" {
+		t.Errorf("without explain: %+v, %v (explain gave %d tokens)", plain, err, len(toks))
+	}
+	if _, err := e.Analyze(context.Background(), engine.AnalyzeRequest{Analyzer: "standard", Text: "x"}); engine.ErrorCode(err) != engine.Invalid {
+		t.Errorf("unknown analyzer: %v, want invalid_argument", err)
+	}
+}
