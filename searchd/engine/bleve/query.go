@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 
 	blevesearch "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -32,62 +31,70 @@ const (
 // termQuery matches one plan term in every form: exact, synonym, fuzzy.
 // A word of several parts matches when all its parts do, or when the whole
 // word is within its fuzziness of a document word.
-func termQuery(t engine.PlanTerm) query.Query {
+func (x expander) termQuery(t engine.PlanTerm) (query.Query, error) {
+	jamo, err := x.jamoQuery(t)
+	if err != nil {
+		return nil, err
+	}
 	if len(t.Parts) > 0 {
 		parts := make([]query.Query, 0, len(t.Parts))
 		for _, p := range t.Parts {
-			parts = append(parts, termQuery(p))
+			q, err := x.termQuery(p)
+			if err != nil {
+				return nil, err
+			}
+			parts = append(parts, q)
 		}
-		return query.NewDisjunctionQuery([]query.Query{query.NewConjunctionQuery(parts), jamoQuery(t)})
+		return query.NewDisjunctionQuery([]query.Query{query.NewConjunctionQuery(parts), jamo}), nil
 	}
 	return query.NewDisjunctionQuery([]query.Query{
-		term(t.Text, "title_exact", boostExactTitle),
-		term(t.Text, "body_exact", boostExactBody),
-		term(t.Text, "title", boostSynTitle),
-		term(t.Text, "body", boostSynBody),
-		jamoQuery(t),
-	})
+		termQ(t.Text, "title_exact", boostExactTitle),
+		termQ(t.Text, "body_exact", boostExactBody),
+		termQ(t.Text, "title", boostSynTitle),
+		termQ(t.Text, "body", boostSynBody),
+		jamo,
+	}), nil
 }
 
 // jamoQuery matches a term's jamo spelling, fuzzily when allowed.
-func jamoQuery(t engine.PlanTerm) query.Query {
+func (x expander) jamoQuery(t engine.PlanTerm) (query.Query, error) {
 	if t.Fuzziness == 0 {
-		return term(t.Jamo, "terms_jamo", boostFuzzy)
+		return termQ(t.Jamo, "terms_jamo", boostFuzzy), nil
 	}
-	f := query.NewFuzzyQuery(t.Jamo)
-	f.SetField("terms_jamo")
-	f.SetFuzziness(t.Fuzziness)
-	f.SetPrefix(t.PrefixLength)
-	f.SetBoost(boostFuzzy)
-	return f
+	return x.fuzzy("terms_jamo", t.Jamo, t.Fuzziness, t.PrefixLength, boostFuzzy)
 }
 
-func term(text, field string, boost float64) query.Query {
+func termQ(text, field string, boost float64) query.Query {
 	q := query.NewTermQuery(text)
 	q.SetField(field)
 	q.SetBoost(boost)
 	return q
 }
 
-func prefix(p, field string, boost float64) query.Query {
-	q := query.NewPrefixQuery(p)
-	q.SetField(field)
-	q.SetBoost(boost)
-	return q
-}
-
 // buildQuery translates a plan; user text only ever reaches Bleve as the
-// analyzed terms of term, fuzzy and prefix queries.
-func buildQuery(p engine.Plan) query.Query {
+// analyzed terms of term queries.
+func (x expander) buildQuery(p engine.Plan) (query.Query, error) {
 	var parts []query.Query
 	for _, t := range p.Terms {
-		parts = append(parts, termQuery(t))
+		q, err := x.termQuery(t)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, q)
 	}
 	if p.JamoPrefix != "" {
-		parts = append(parts, prefix(p.JamoPrefix, "terms_jamo", boostPrefix))
+		q, err := x.prefix("terms_jamo", p.JamoPrefix, boostPrefix)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, q)
 	}
 	if p.Chosung != "" {
-		parts = append(parts, prefix(p.Chosung, "chosung", boostPrefix))
+		q, err := x.prefix("chosung", p.Chosung, boostPrefix)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, q)
 	}
 	var text query.Query
 	switch {
@@ -102,18 +109,31 @@ func buildQuery(p engine.Plan) query.Query {
 	}
 	filters := []query.Query{text}
 	if p.Filters.Category != "" {
-		filters = append(filters, term(p.Filters.Category, "category", boostFilter))
+		filters = append(filters, termQ(p.Filters.Category, "category", boostFilter))
 	}
 	if p.Filters.Region != "" {
-		filters = append(filters, term(p.Filters.Region, "region", boostFilter))
+		filters = append(filters, termQ(p.Filters.Region, "region", boostFilter))
 	}
 	for _, t := range p.Filters.Tags {
-		filters = append(filters, term(t, "tags", boostFilter))
+		filters = append(filters, termQ(t, "tags", boostFilter))
 	}
 	if len(filters) == 1 {
-		return text
+		return text, nil
 	}
-	return query.NewConjunctionQuery(filters)
+	return query.NewConjunctionQuery(filters), nil
+}
+
+// reader opens a snapshot reader of the version's index for expansions.
+func (v *version) reader() (index.IndexReader, error) {
+	adv, err := v.idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("bleve: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("bleve: reader: %w", err)
+	}
+	return r, nil
 }
 
 func sortOrder(s engine.Sort) []string {
@@ -132,7 +152,16 @@ func (e *Engine) Search(ctx context.Context, p engine.Plan) (engine.Result, erro
 	if err != nil {
 		return engine.Result{}, err
 	}
-	req := blevesearch.NewSearchRequestOptions(buildQuery(p), p.Size, p.From, false)
+	r, err := v.reader()
+	if err != nil {
+		return engine.Result{}, err
+	}
+	q, err := expander{r}.buildQuery(p)
+	r.Close()
+	if err != nil {
+		return engine.Result{}, err
+	}
+	req := blevesearch.NewSearchRequestOptions(q, p.Size, p.From, false)
 	req.SortBy(sortOrder(p.Sort))
 	req.Fields = []string{"source"}
 	res, err := v.idx.SearchInContext(ctx, req)
@@ -155,9 +184,6 @@ func translate(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	if strings.Contains(err.Error(), "TooManyClauses") || strings.Contains(err.Error(), "too many clauses") {
-		return engine.Errorf(engine.Invalid, "the query matches too many spellings; type a longer word")
-	}
 	return fmt.Errorf("bleve: search: %w", err)
 }
 
@@ -167,14 +193,28 @@ func (e *Engine) Suggest(ctx context.Context, p engine.SuggestPlan) ([]engine.Su
 	if err != nil {
 		return nil, err
 	}
+	r, err := v.reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	x := expander{r}
 	var parts []query.Query
 	for _, jp := range p.JamoPrefixes {
 		if jp != "" {
-			parts = append(parts, prefix(jp, "suggest_jamo", 1))
+			q, err := x.prefix("suggest_jamo", jp, 1)
+			if err != nil {
+				return nil, err
+			}
+			parts = append(parts, q)
 		}
 	}
 	if p.Chosung != "" {
-		parts = append(parts, prefix(p.Chosung, "suggest_chosung", 1))
+		q, err := x.prefix("suggest_chosung", p.Chosung, 1)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, q)
 	}
 	if len(parts) == 0 {
 		return nil, nil
@@ -207,13 +247,9 @@ func (e *Engine) SimilarTerms(ctx context.Context, jamo string, maxEdits, size i
 	if err != nil {
 		return nil, err
 	}
-	adv, err := v.idx.Advanced()
+	r, err := v.reader()
 	if err != nil {
-		return nil, fmt.Errorf("bleve: %w", err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("bleve: reader: %w", err)
+		return nil, err
 	}
 	defer r.Close()
 	fr, ok := r.(index.IndexReaderFuzzy)

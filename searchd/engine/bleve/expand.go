@@ -1,0 +1,115 @@
+package bleve
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Fuzzy and prefix matches are expanded by searchd, not by Bleve: Bleve
+// turns every dictionary term within reach into a clause (a 초성 prefix
+// such as ㅇㅎ reaches thousands on a large index), which makes the worst
+// queries hundreds of times slower than the median. Like Elasticsearch's
+// max_expansions and top_terms rewrites, at most maxExpansions terms are
+// kept: the closest first, then the most frequent.
+const (
+	maxExpansions = 50
+	// maxDictScan bounds the dictionary terms one expansion visits.
+	maxDictScan = 20_000
+)
+
+type expander struct {
+	r index.IndexReader
+}
+
+type candidate struct {
+	term  string
+	count uint64
+	dist  uint8
+}
+
+func (x expander) collect(d index.FieldDict, err error) ([]candidate, error) {
+	if err != nil {
+		return nil, fmt.Errorf("bleve: expand: %w", err)
+	}
+	defer d.Close()
+	var out []candidate
+	for i := 0; i < maxDictScan; i++ {
+		de, err := d.Next()
+		if err != nil {
+			return nil, fmt.Errorf("bleve: expand: %w", err)
+		}
+		if de == nil {
+			break
+		}
+		out = append(out, candidate{de.Term, de.Count, de.EditDistance})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].dist != out[j].dist {
+			return out[i].dist < out[j].dist
+		}
+		if out[i].count != out[j].count {
+			return out[i].count > out[j].count
+		}
+		return out[i].term < out[j].term
+	})
+	if len(out) > maxExpansions {
+		out = out[:maxExpansions]
+	}
+	return out, nil
+}
+
+// fuzzy returns a disjunction of the indexed terms within fuzziness edits
+// of term (sharing its first prefix runes); closer terms score higher.
+func (x expander) fuzzy(field, term string, fuzziness, prefix int, boost float64) (query.Query, error) {
+	fr, ok := x.r.(index.IndexReaderFuzzy)
+	if !ok {
+		return nil, errors.New("bleve: the index reader cannot expand fuzzy terms")
+	}
+	pre, n := term, 0 // the first prefix runes of term
+	for i := range term {
+		if n == prefix {
+			pre = term[:i]
+			break
+		}
+		n++
+	}
+	cands, err := x.collect(fr.FieldDictFuzzy(field, term, fuzziness, pre))
+	if err != nil {
+		return nil, err
+	}
+	clauses := make([]query.Query, 0, len(cands))
+	for _, c := range cands {
+		// One edit keeps 2/3 of the score, two edits 1/3.
+		clauses = append(clauses, termQ(c.term, field, boost*float64(fuzziness+1-int(c.dist))/float64(fuzziness+1)))
+	}
+	return disjunctionOrNone(clauses), nil
+}
+
+// prefix returns a disjunction of the most frequent indexed terms that
+// start with p.
+func (x expander) prefix(field, p string, boost float64) (query.Query, error) {
+	cands, err := x.collect(x.r.FieldDictPrefix(field, []byte(p)))
+	if err != nil {
+		return nil, err
+	}
+	clauses := make([]query.Query, 0, len(cands))
+	for _, c := range cands {
+		clauses = append(clauses, termQ(c.term, field, boost))
+	}
+	return disjunctionOrNone(clauses), nil
+}
+
+// disjunctionOrNone matches any clause; with none it matches nothing.
+func disjunctionOrNone(clauses []query.Query) query.Query {
+	if len(clauses) == 0 {
+		return query.NewMatchNoneQuery()
+	}
+	if len(clauses) == 1 {
+		return clauses[0]
+	}
+	return query.NewDisjunctionQuery(clauses)
+}
