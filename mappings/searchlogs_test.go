@@ -88,12 +88,11 @@ func TestSearchLogsBleveMatchesElasticsearch(t *testing.T) {
 			continue
 		}
 		f := dm.Fields[0]
-		if name == "context" {
-			if f.Index || !f.Store {
-				t.Errorf("context must be stored and not indexed: %+v", f)
-			}
-		} else if !f.Index {
-			t.Errorf("field %q is not indexed", name)
+		if !f.Index && !f.Store {
+			t.Errorf("field %q is neither indexed nor stored: the index would lose it", name)
+		}
+		if name == "context" && (f.Index || !f.Store) {
+			t.Errorf("context must be stored and not indexed: %+v", f)
 		}
 	}
 	sort.Strings(names)
@@ -103,5 +102,11 @@ func TestSearchLogsBleveMatchesElasticsearch(t *testing.T) {
 	}
 	if qk := m.DefaultMapping.Properties["query_key"].Fields[0]; !qk.DocValues {
 		t.Error("query_key is faceted and needs docvalues")
+	}
+	// Analytics and filters need these indexed; the rest may be stored only.
+	for _, name := range []string{"timestamp", "query_key", "zero_result", "context_kv", "ua_family", "session_hash", "filters"} {
+		if !m.DefaultMapping.Properties[name].Fields[0].Index {
+			t.Errorf("field %q must be indexed", name)
+		}
 	}
 }

@@ -30,24 +30,11 @@ type Store struct {
 
 var _ ingest.Store = (*Store)(nil)
 
-// Options tune the store.
-type Options struct {
-	// NoSync lets a bulk write return once its events are searchable,
-	// before they are persisted (Bleve scorch's unsafe_batch): several times
-	// the write throughput, and a crash loses the writes of the last moments
-	// besides what the in-process queue held anyway. Off: each bulk write
-	// waits for persistence before the events are acknowledged.
-	NoSync bool
-}
-
-// Open opens the log index in dir with default options (each bulk write
-// persisted before it returns), creating it when dir holds none.
-func Open(dir string) (*Store, error) { return OpenWith(dir, Options{}) }
-
-// OpenWith opens the log index in dir, creating it with the log mapping when
-// dir holds none.
-func OpenWith(dir string, o Options) (*Store, error) {
-	cfg := map[string]any{"unsafe_batch": o.NoSync}
+// Open opens the log index in dir, creating it with the log mapping when
+// dir holds none. Each bulk write is persisted before it returns (and so
+// before its events are acknowledged).
+func Open(dir string) (*Store, error) {
+	cfg := map[string]any{"unsafe_batch": false}
 	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err == nil {
 		idx, err := bleve.OpenUsing(dir, cfg)
 		if err != nil {

@@ -12,10 +12,8 @@ import (
 	"github.com/searchd/searchd/ingest/ingesttest"
 )
 
-func newStore(tb testing.TB) ingest.Store { return newStoreWith(tb, blevelog.Options{}) }
-
-func newStoreWith(tb testing.TB, o blevelog.Options) ingest.Store {
-	s, err := blevelog.OpenWith(filepath.Join(tb.TempDir(), "search-logs"), o)
+func newStore(tb testing.TB) ingest.Store {
+	s, err := blevelog.Open(filepath.Join(tb.TempDir(), "search-logs"))
 	if err != nil {
 		tb.Fatal(err)
 	}
