@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/searchd/searchd/ingest"
+	"github.com/searchd/searchd/ingest/ingesttest"
 	"github.com/searchd/searchd/searchd/engine"
 )
 
@@ -34,25 +35,7 @@ func newCapper(tb testing.TB, mode string) (*ingest.Capper, *ingest.Metrics, *pr
 // capped reads searchd_ingest_capped_total{field, reason}.
 func capped(tb testing.TB, reg *prometheus.Registry, field, reason string) int {
 	tb.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != "searchd_ingest_capped_total" {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			labels := map[string]string{}
-			for _, l := range m.GetLabel() {
-				labels[l.GetName()] = l.GetValue()
-			}
-			if labels["field"] == field && labels["reason"] == reason {
-				return int(m.GetCounter().GetValue())
-			}
-		}
-	}
-	return 0
+	return int(ingesttest.Counter(tb, reg, "searchd_ingest_capped_total", map[string]string{"field": field, "reason": reason}))
 }
 
 func TestNewCapperRejectsShortSalt(t *testing.T) {
