@@ -30,8 +30,7 @@ type CounterConfig struct {
 	ZeroResultRepeat int
 	// QueueSize bounds the in-process queue (default 8192).
 	QueueSize int
-	// BatchSize bounds one store write (default 256; keeps one Redis
-	// script call well under 10 ms).
+	// BatchSize bounds one store write (default DefaultBatchSize).
 	BatchSize int
 	// Workers write batches concurrently (default 4), so Redis works on
 	// one batch while the next is prepared.
@@ -51,7 +50,7 @@ func (c CounterConfig) withDefaults() CounterConfig {
 		c.QueueSize = 8192
 	}
 	if c.BatchSize == 0 {
-		c.BatchSize = 256
+		c.BatchSize = DefaultBatchSize
 	}
 	if c.Workers == 0 {
 		c.Workers = 4
@@ -71,6 +70,11 @@ func (c CounterConfig) validate() error {
 	}
 	return nil
 }
+
+// DefaultBatchSize is the default number of hits per store write: one
+// Redis script call of 128 hits takes about 1 ms (p99 under 10 ms on a
+// loaded 2-core machine; see redistrend's BenchmarkAddBatch).
+const DefaultBatchSize = 128
 
 // maxZeroTracked bounds the zero-result streak map; it is cleared when
 // full (a streak restarts, which only delays the rule).

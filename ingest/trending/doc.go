@@ -105,7 +105,11 @@
 //	svc.Publish(ctx, ev)                  // engine.EventSink
 //	snap, _ := svc.Snapshot(ctx)          // GET /api/v1/trending; snap.Top(size)
 //	bl, _ := svc.Blocklist(ctx)           // admin GET
-//	_ = svc.SetBlocklist(ctx, bl)         // admin PUT; engine.Invalid on bad input
+//	bl, err = svc.SetBlocklist(ctx, bl)   // admin PUT: stored (normalized) form; engine.Invalid on bad input
 //	cands, _ := svc.Debug(ctx)            // admin debug view
 //	_ = svc.Close()
+//
+// Snapshot is cheap (one MGET: snapshot and blocklist) and the same on
+// every instance; the HTTP layer may cache it for Window.IntervalSeconds.
+// Store errors are engine errors (Unavailable) or context errors.
 package trending

@@ -37,7 +37,9 @@ type Figures struct {
 func (f Figures) Rate60() float64 { return float64(f.Detected60s) / float64(max(f.Trials, 1)) }
 
 // StepRate60 is the detection rate within 60 s of step bursts.
-func (f Figures) StepRate60() float64 { return float64(f.StepDetected60) / float64(max(f.StepTrials, 1)) }
+func (f Figures) StepRate60() float64 {
+	return float64(f.StepDetected60) / float64(max(f.StepTrials, 1))
+}
 
 func (f Figures) String() string {
 	var b strings.Builder
