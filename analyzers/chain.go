@@ -254,3 +254,22 @@ func splitLineMessage(msg, prefix string) (int, string) {
 	}
 	return n, text
 }
+
+// Document analyzes document text for both streams the engines index:
+// exact (the search chain: no synonyms) and index (korean_index, synonyms
+// expanded). When the index analyzer decompounds like the search analyzer
+// (discard, the default) the index stream is the exact stream run through
+// the synonym filter, so the morphological analysis — most of the cost —
+// runs once instead of twice. The two slices may share their backing
+// array; callers must not modify them.
+func (a *Analysis) Document(text string) (index, exact []Token) {
+	exact = a.Search.Analyze(text)
+	if a.mode != DecompoundDiscard {
+		return a.Index.Analyze(text), exact
+	}
+	if a.Synonyms == nil {
+		return exact, exact
+	}
+	f := a.Index.Filters[len(a.Index.Filters)-1]
+	return f.Filter(append(make([]Token, 0, len(exact)+4), exact...)), exact
+}

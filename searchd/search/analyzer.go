@@ -54,7 +54,7 @@ type korean struct{ an *analyzers.Analysis }
 func (k korean) Query(text string) []analyzers.Token { return k.an.Search.Analyze(text) }
 
 func (k korean) Document(text string) (index, exact []analyzers.Token) {
-	return k.an.Index.Analyze(text), k.an.Search.Analyze(text)
+	return k.an.Document(text)
 }
 
 func (k korean) Canonical(terms string) (string, bool) {
