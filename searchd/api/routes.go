@@ -47,11 +47,19 @@ func (s *Server) routes(r *gin.Engine, extra []Route) (err error) {
 	v1.GET("/documents/:id", s.getDocument)
 	v1.PUT("/documents/:id", s.putDocument)
 	v1.DELETE("/documents/:id", s.deleteDocument)
+	// Trending keywords (public, cacheable for the snapshot interval).
+	v1.GET("/trending", s.trending)
 
 	// Admin (token required).
 	admin := r.Group(AdminPrefix, s.requireAdmin)
 	admin.GET("/stats", s.adminStats)
 	admin.GET("/versions", s.adminVersions)
+	admin.GET("/trending/blocklist", s.getBlocklist)
+	admin.PUT("/trending/blocklist", s.putBlocklist)
+	admin.GET("/trending/candidates", s.trendingCandidates)
+	admin.GET("/analytics/top-queries", s.topQueries)
+	admin.GET("/analytics/zero-result-queries", s.zeroResultQueries)
+	admin.GET("/ingest/dead-letters", s.deadLetters)
 
 	for _, e := range extra {
 		if e.Handler == nil || e.Method == "" || !strings.HasPrefix(e.Path, "/") {

@@ -91,6 +91,13 @@ type Deps struct {
 	// Empty trusts no proxy: the client IP is the connection's address.
 	TrustedProxies []string
 	Limits         Limits
+	// Trending serves /api/v1/trending and the trending admin routes; nil
+	// answers 503. TrendingMaxAge is the Cache-Control max-age of the
+	// public route (the snapshot interval).
+	Trending       Trending
+	TrendingMaxAge time.Duration
+	// Analytics serves the search-analytics admin routes; nil answers 503.
+	Analytics Analytics
 	// Extra routes, mounted after the built-in ones.
 	Extra []Route
 }
@@ -106,7 +113,11 @@ type Server struct {
 	metrics    *httpMetrics
 	router     *gin.Engine
 	ready      atomic.Bool
-	now        func() time.Time
+
+	trend          Trending
+	trendingMaxAge time.Duration
+	analytics      Analytics
+	now            func() time.Time
 }
 
 // NewServer builds the API over its dependencies. The server starts ready
@@ -137,6 +148,10 @@ func NewServer(d Deps) (*Server, error) {
 		limits:     d.Limits.WithDefaults(),
 		metrics:    m,
 		now:        time.Now,
+
+		trend:          d.Trending,
+		trendingMaxAge: d.TrendingMaxAge,
+		analytics:      d.Analytics,
 	}
 	s.ready.Store(true)
 

@@ -1,0 +1,214 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/searchd/searchd/ingest"
+	"github.com/searchd/searchd/ingest/trending"
+	"github.com/searchd/searchd/searchd/engine"
+)
+
+// Trending is what the trending routes need (trending.Service).
+type Trending interface {
+	Snapshot(ctx context.Context) (trending.Snapshot, error)
+	Blocklist(ctx context.Context) (trending.Blocklist, error)
+	SetBlocklist(ctx context.Context, b trending.Blocklist) (trending.Blocklist, error)
+	Debug(ctx context.Context) ([]trending.Candidate, error)
+}
+
+// Analytics is what the search-analytics routes need (ingest.Analytics).
+type Analytics interface {
+	TopQueries(ctx context.Context, from, to time.Time, size int) ([]ingest.QueryCount, error)
+	ZeroResultQueries(ctx context.Context, from, to time.Time, size int) ([]ingest.QueryCount, error)
+	DeadLetters(ctx context.Context, n int) ([]ingest.DeadLetter, error)
+}
+
+// Limits of the trending and analytics routes.
+const (
+	defaultTrendingSize = 10
+	maxTrendingSize     = 50
+	defaultAnalyticsN   = 20
+	defaultRange        = 24 * time.Hour
+	maxBlocklistBytes   = 256 << 10
+)
+
+func unavailable(what string) error {
+	return engine.Errorf(engine.Unavailable, "%s is not configured on this instance", what)
+}
+
+// trending serves GET /api/v1/trending: the last published snapshot, one
+// cheap read, cacheable for the snapshot interval.
+func (s *Server) trending(c *gin.Context) {
+	if s.trend == nil {
+		s.fail(c, unavailable("trending"))
+		return
+	}
+	size, err := intParam(c, "size")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if size == 0 {
+		size = defaultTrendingSize
+	}
+	if size > maxTrendingSize {
+		s.fail(c, engine.Errorf(engine.Invalid, "size must be between 1 and %d", maxTrendingSize))
+		return
+	}
+	snap, err := s.trend.Snapshot(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if s.trendingMaxAge > 0 {
+		c.Header("Cache-Control", "public, max-age="+strconv.Itoa(int(s.trendingMaxAge/time.Second)))
+	}
+	c.JSON(http.StatusOK, snap.Top(size))
+}
+
+func (s *Server) getBlocklist(c *gin.Context) {
+	if s.trend == nil {
+		s.fail(c, unavailable("trending"))
+		return
+	}
+	b, err := s.trend.Blocklist(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, b)
+}
+
+// putBlocklist replaces the blocklist; a blocked keyword leaves the
+// trending list at once.
+func (s *Server) putBlocklist(c *gin.Context) {
+	if s.trend == nil {
+		s.fail(c, unavailable("trending"))
+		return
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxBlocklistBytes))
+	dec.DisallowUnknownFields()
+	var b trending.Blocklist
+	if err := dec.Decode(&b); err != nil {
+		s.fail(c, engine.Errorf(engine.Invalid, "the body must be a blocklist object {\"exact\": [...], \"patterns\": [...]}: %v", err))
+		return
+	}
+	out, err := s.trend.SetBlocklist(c.Request.Context(), b)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// trendingCandidates is the admin debug view: every candidate with its
+// recent rate, baseline, distinct users and why it is or is not shown.
+func (s *Server) trendingCandidates(c *gin.Context) {
+	if s.trend == nil {
+		s.fail(c, unavailable("trending"))
+		return
+	}
+	cands, err := s.trend.Debug(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"candidates": cands})
+}
+
+// timeRange reads from/to (RFC 3339 or YYYY-MM-DD); the default is the
+// last 24 hours.
+func (s *Server) timeRange(c *gin.Context) (time.Time, time.Time, error) {
+	to := s.now()
+	from := to.Add(-defaultRange)
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &from}, {"to", &to}} {
+		v := c.Query(p.name)
+		if v == "" {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			if t, err = time.Parse(time.DateOnly, v); err != nil {
+				return from, to, engine.Errorf(engine.Invalid, "%s must be a date (2026-11-01) or an RFC 3339 time (2026-11-01T09:00:00+09:00)", p.name)
+			}
+		}
+		*p.dst = t
+	}
+	return from, to, nil
+}
+
+func (s *Server) queryCounts(c *gin.Context, f func(context.Context, time.Time, time.Time, int) ([]ingest.QueryCount, error)) {
+	from, to, err := s.timeRange(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	size, err := intParam(c, "size")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if size == 0 {
+		size = defaultAnalyticsN
+	}
+	counts, err := f(c.Request.Context(), from, to, size)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if counts == nil {
+		counts = []ingest.QueryCount{}
+	}
+	c.JSON(http.StatusOK, gin.H{"from": from.UTC(), "to": to.UTC(), "queries": counts})
+}
+
+func (s *Server) topQueries(c *gin.Context) {
+	if s.analytics == nil {
+		s.fail(c, unavailable("search analytics"))
+		return
+	}
+	s.queryCounts(c, s.analytics.TopQueries)
+}
+
+func (s *Server) zeroResultQueries(c *gin.Context) {
+	if s.analytics == nil {
+		s.fail(c, unavailable("search analytics"))
+		return
+	}
+	s.queryCounts(c, s.analytics.ZeroResultQueries)
+}
+
+// deadLetters lists search-log events the log index refused, newest first.
+func (s *Server) deadLetters(c *gin.Context) {
+	if s.analytics == nil {
+		s.fail(c, unavailable("search analytics"))
+		return
+	}
+	n, err := intParam(c, "size")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if n == 0 {
+		n = defaultAnalyticsN
+	}
+	dead, err := s.analytics.DeadLetters(c.Request.Context(), n)
+	if err != nil {
+		s.fail(c, fmt.Errorf("dead letters: %w", err))
+		return
+	}
+	if dead == nil {
+		dead = []ingest.DeadLetter{}
+	}
+	c.JSON(http.StatusOK, gin.H{"dead_letters": dead})
+}
