@@ -24,6 +24,7 @@ type Figures struct {
 	AgreementN     int
 	RawAgreement   float64 // top 10 by score alone vs exact
 	FalseEntries   int     // entries of keys that are not injected bursts, burst stream
+	FalseBurst     []string
 	FalsePerHour   float64 // on the burst-free stream
 	FalseQuiet     []string
 	SpammerListed  bool // on either stream
@@ -49,8 +50,8 @@ func (f Figures) String() string {
 		f.StepDetected60, f.StepTrials, 100*f.StepRate60(), f.StepLatencyP95)
 	fmt.Fprintf(&b, "top-10 agreement with the exact computation: %.3f shown (%d snapshots), %.3f by score alone\n",
 		f.Agreement, f.AgreementN, f.RawAgreement)
-	fmt.Fprintf(&b, "false entries: %d on the burst stream (%.1f h), %.2f/h on the burst-free stream (%.1f h) %v\n",
-		f.FalseEntries, f.Hours, f.FalsePerHour, f.QuietHours, f.FalseQuiet)
+	fmt.Fprintf(&b, "false entries: %d on the burst stream (%.1f h) %v, %.2f/h on the burst-free stream (%.1f h) %v\n",
+		f.FalseEntries, f.Hours, f.FalseBurst, f.FalsePerHour, f.QuietHours, f.FalseQuiet)
 	fmt.Fprintf(&b, "spammer listed: %v; most pool keys for one burst's variants: %d; events: %d\n",
 		f.SpammerListed, f.VariantKeysMax, f.Events)
 	return b.String()
@@ -123,7 +124,7 @@ func RunSynthetic(ctx context.Context, cfg Config, newStore func() trending.Stor
 	for _, b := range bursts {
 		burstKeys[keyOf(b.Term)] = b
 	}
-	f.FalseEntries, _ = Entries(snaps, func(k string, at time.Time) bool {
+	f.FalseEntries, f.FalseBurst = Entries(snaps, func(k string, at time.Time) bool {
 		b, ok := burstKeys[k]
 		return ok && !at.Before(b.Start)
 	})
