@@ -189,7 +189,19 @@ func (c config) validate() error {
 			errs = append(errs, errors.New("-data: the embedded engine needs a data directory"))
 		}
 	case engineElastic:
-		errs = append(errs, errors.New("-engine elastic: the Elasticsearch engine is not available yet; use -engine embedded"))
+		if len(c.ESURLs) == 0 {
+			errs = append(errs, errors.New("-engine elastic needs -es-url (SEARCHD_ES_URL), e.g. http://localhost:9200"))
+		}
+		for _, u := range c.ESURLs {
+			if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+				errs = append(errs, fmt.Errorf("-es-url %q: want http:// or https:// URLs", u))
+			}
+		}
+		if c.RedisAddr == "" {
+			errs = append(errs, errors.New("-engine elastic needs -redis-addr (SEARCHD_REDIS_ADDR) for search logs and trending, e.g. localhost:6379"))
+		} else if _, _, err := net.SplitHostPort(c.RedisAddr); err != nil {
+			errs = append(errs, fmt.Errorf("-redis-addr %q: want host:port", c.RedisAddr))
+		}
 	default:
 		errs = append(errs, fmt.Errorf("-engine %q: want embedded or elastic", c.Engine))
 	}

@@ -23,10 +23,10 @@ import (
 	"go.uber.org/zap/zapcore"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/searchd/searchd/ingest"
 	"github.com/searchd/searchd/searchd/api"
 	"github.com/searchd/searchd/searchd/demo"
 	"github.com/searchd/searchd/searchd/engine"
-	bleveengine "github.com/searchd/searchd/searchd/engine/bleve"
 	"github.com/searchd/searchd/searchd/search"
 )
 
@@ -57,21 +57,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	log := newLogger(cfg, stderr)
 	defer func() { _ = log.Sync() }()
 
-	var analysis engine.AnalysisSettings
-	if cfg.Demo {
-		// The first index version analyzes with the demo dictionaries; an
-		// existing data directory keeps the settings it was created with.
-		analysis.Synonyms = demo.Synonyms()
-		analysis.UserDictionary = demo.UserDictionary()
-	}
-	eng, err := bleveengine.Open(cfg.DataDir, bleveengine.Options{Analysis: analysis, Logger: log})
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	b, err := buildBackend(ctx, cfg, log, reg)
 	if err != nil {
-		return fmt.Errorf("open the embedded engine: %w", err)
+		return err
 	}
-	// The engine closes last, after the HTTP server drained.
-	err = serve(ctx, cfg, log, eng, stdout)
-	if cerr := eng.Close(); cerr != nil {
-		err = errors.Join(err, fmt.Errorf("close the engine: %w", cerr))
+	// Stores and the engine close last, after the HTTP server drained and
+	// the background work stopped.
+	err = serve(ctx, cfg, log, b, reg, stdout)
+	if cerr := b.close(); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("close: %w", cerr))
 	}
 	if err == nil {
 		log.Info("stopped")
@@ -79,14 +75,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return err
 }
 
-// serve runs the HTTP API over eng until ctx is canceled, then shuts down
+// Shutdown budgets of the background work.
+const (
+	queueDrainBudget = 5 * time.Second
+	readyPoll        = 500 * time.Millisecond
+)
+
+// serve runs the HTTP API and the background work (search-log producer
+// and workers, retention, trending) until ctx is canceled, then shuts down
 // in order: /readyz turns 503, the server drains within the budget, the
-// event sink flushes.
-func serve(ctx context.Context, cfg config, log *zap.Logger, eng engine.Engine, stdout io.Writer) error {
-	sink := engine.NopSink{} // the ingest queue plugs in here
-	svc := search.NewService(eng, sink, log)
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+// log producer flushes into the queue, the in-process queue drains into
+// the log index, then the workers, retention and trending stop.
+func serve(ctx context.Context, cfg config, log *zap.Logger, b *backend, reg *prometheus.Registry, stdout io.Writer) error {
+	eng := b.eng
+	svc := search.NewService(eng, b.sink(), log)
 	srv, err := api.NewServer(api.Deps{
 		Service:        svc,
 		Engine:         eng,
@@ -95,6 +97,9 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, eng engine.Engine, 
 		AdminToken:     cfg.AdminToken,
 		TrustedProxies: cfg.TrustedProxies,
 		Limits:         cfg.Limits,
+		Trending:       b.trending,
+		TrendingMaxAge: cfg.TrendingInterval,
+		Analytics:      b.analytics,
 	})
 	if err != nil {
 		return err
@@ -119,6 +124,26 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, eng engine.Engine, 
 	fmt.Fprintf(stdout, "searchd listening on %s\n", ln.Addr())
 
 	g, gctx := errgroup.WithContext(ctx)
+	// Background work has its own contexts so that it outlives the HTTP
+	// drain and stops in order; a failure still stops everything.
+	prodCtx, stopProducer := context.WithCancel(context.WithoutCancel(gctx))
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(gctx))
+	defer stopProducer()
+	defer stopWork()
+	producerDone := make(chan struct{})
+	g.Go(func() error { defer close(producerDone); return b.producer.Run(prodCtx) })
+	runners := []func(context.Context) error{b.trending.Run, b.retention.Run}
+	for _, w := range b.workers {
+		runners = append(runners, w.Run)
+	}
+	for _, r := range runners {
+		g.Go(func() error {
+			if err := r(workCtx); err != nil && workCtx.Err() == nil {
+				return err
+			}
+			return nil
+		})
+	}
 	g.Go(func() error {
 		if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("http server: %w", err)
@@ -126,7 +151,7 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, eng engine.Engine, 
 		return nil
 	})
 	g.Go(func() error {
-		if err := loadDemo(gctx, cfg, log, eng); err != nil {
+		if err := startup(gctx, cfg, log, eng); err != nil {
 			if gctx.Err() != nil {
 				return nil // shutting down before startup finished
 			}
@@ -145,13 +170,63 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, eng engine.Engine, 
 		}
 		sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 		defer cancel()
-		if err := hs.Shutdown(sctx); err != nil {
+		var err error
+		if err = hs.Shutdown(sctx); err != nil {
 			_ = hs.Close()
-			return fmt.Errorf("http shutdown: requests still running after %s: %w", cfg.ShutdownTimeout, err)
+			err = fmt.Errorf("http shutdown: requests still running after %s: %w", cfg.ShutdownTimeout, err)
 		}
-		return nil
+		stopProducer()
+		<-producerDone
+		drainQueue(b, log)
+		stopWork()
+		return err
 	})
 	return g.Wait()
+}
+
+// drainQueue waits (within a budget) until the in-process log queue is
+// empty, so a graceful shutdown loses no search log. The Redis Stream is
+// durable and needs no waiting.
+func drainQueue(b *backend, log *zap.Logger) {
+	mq, ok := b.queue.(*ingest.MemQueue)
+	if !ok {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), queueDrainBudget)
+	defer cancel()
+	for {
+		n, _ := mq.Len(ctx)
+		if n == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			log.Warn("search logs still queued at shutdown are lost", zap.Int64("events", n))
+			return
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// startup waits until the engine is ready (an Elasticsearch cluster may
+// still be starting: readiness stays 503 meanwhile) and loads the demo
+// data into an empty index.
+func startup(ctx context.Context, cfg config, log *zap.Logger, eng engine.Engine) error {
+	for waited := false; ; waited = true {
+		err := eng.Ready(ctx)
+		if err == nil {
+			break
+		}
+		if !waited {
+			log.Warn("waiting for the search engine", zap.String("engine", eng.Name()), zap.Error(err))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(readyPoll):
+		}
+	}
+	return loadDemo(ctx, cfg, log, eng)
 }
 
 // loadDemo indexes the demo data set when -demo is set and the live index

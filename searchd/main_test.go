@@ -62,9 +62,9 @@ func TestParseConfig(t *testing.T) {
 		env  map[string]string
 		msg  string
 	}{
-		{"elastic not available", []string{"-engine", "elastic"}, nil, "not available yet"},
+		{"elastic needs a URL", []string{"-engine", "elastic"}, nil, "-es-url"},
 		{"unknown engine", []string{"-engine", "solr"}, nil, "embedded or elastic"},
-		{"engine from env", nil, map[string]string{"SEARCHD_ENGINE": "elastic"}, "not available yet"},
+		{"engine from env", nil, map[string]string{"SEARCHD_ENGINE": "elastic"}, "-redis-addr"},
 		{"log format", []string{"-log-format", "xml"}, nil, "json or console"},
 		{"log level", []string{"-log-level", "loud"}, nil, "-log-level"},
 		{"addr", []string{"-addr", "8080"}, nil, "host:port"},
@@ -75,6 +75,9 @@ func TestParseConfig(t *testing.T) {
 		{"trusted proxy", []string{"-trusted-proxies", "proxy.local"}, nil, "proxy.local"},
 		{"empty data dir", []string{"-data", " "}, nil, "data directory"},
 		{"unknown flag", []string{"-port", "1"}, nil, "-port"},
+		{"elastic URL scheme", []string{"-engine", "elastic", "-es-url", "localhost:9200", "-redis-addr", "r:6379"}, nil, "http://"},
+		{"redis addr", []string{"-engine", "elastic", "-es-url", "http://es:9200", "-redis-addr", "redis"}, nil, "host:port"},
+		{"trending interval", []string{"-trending-interval", "10ms"}, nil, "trending-interval"},
 		{"positional argument", []string{"serve"}, nil, "unexpected"},
 	}
 	for _, tc := range bad {

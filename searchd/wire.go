@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+	"go.uber.org/zap"
+
+	"github.com/searchd/searchd/ingest"
+	"github.com/searchd/searchd/ingest/blevelog"
+	"github.com/searchd/searchd/ingest/elasticlog"
+	"github.com/searchd/searchd/ingest/redisq"
+	"github.com/searchd/searchd/ingest/trending"
+	"github.com/searchd/searchd/ingest/trending/redistrend"
+	"github.com/searchd/searchd/searchd/demo"
+	"github.com/searchd/searchd/searchd/engine"
+	bleveengine "github.com/searchd/searchd/searchd/engine/bleve"
+	"github.com/searchd/searchd/searchd/engine/elastic"
+)
+
+// backend is everything the engine choice brings: the documents engine,
+// the search-log pipeline and the trending store.
+type backend struct {
+	eng       engine.Engine
+	producer  *ingest.Producer
+	queue     ingest.Queue
+	workers   []*ingest.Worker
+	retention *ingest.Retention
+	trending  *trending.Service
+	analytics *ingest.Analytics
+	// closers release what the backend holds, in order, after everything
+	// stopped (the engine last).
+	closers []func() error
+}
+
+// Workers that write search logs: measured best on 2 cores (ingest/README).
+const (
+	embeddedLogWorkers = 2
+	elasticLogWorkers  = 4
+	memQueueCapacity   = 100_000
+	memQueueDead       = 1_000
+	saltFile           = "log-salt"
+	redisSaltKey       = "searchd:log-salt"
+)
+
+// sink fans one search event out to every consumer (log producer,
+// trending counter); each Publish is non-blocking.
+type sink []engine.EventSink
+
+func (s sink) Publish(ctx context.Context, ev engine.SearchEvent) {
+	for _, x := range s {
+		x.Publish(ctx, ev)
+	}
+}
+
+func (b *backend) sink() engine.EventSink { return sink{b.producer, b.trending} }
+
+// close releases everything in order and joins the errors.
+func (b *backend) close() error {
+	var errs []error
+	for _, c := range b.closers {
+		errs = append(errs, c())
+	}
+	return errors.Join(errs...)
+}
+
+// buildBackend opens the engine and the parts around it for cfg.
+func buildBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheus.Registerer) (*backend, error) {
+	var analysis engine.AnalysisSettings
+	if cfg.Demo {
+		// The first index version analyzes with the demo dictionaries; an
+		// existing index keeps the settings it was created with.
+		analysis.Synonyms = demo.Synonyms()
+		analysis.UserDictionary = demo.UserDictionary()
+	}
+	b := &backend{}
+	var (
+		store      ingest.Store
+		trendStore trending.Store
+		salt       = cfg.LogSalt
+		workers    int
+	)
+	switch cfg.Engine {
+	case engineEmbedded:
+		eng, err := bleveengine.Open(filepath.Join(cfg.DataDir, "docs"), bleveengine.Options{Analysis: analysis, Logger: log})
+		if err != nil {
+			return nil, fmt.Errorf("open the embedded engine: %w", err)
+		}
+		b.eng = eng
+		ls, err := blevelog.Open(filepath.Join(cfg.DataDir, "search-logs"))
+		if err != nil {
+			eng.Close()
+			return nil, fmt.Errorf("open the search-log index: %w", err)
+		}
+		store = ls
+		b.queue = ingest.NewMemQueue(memQueueCapacity, memQueueDead)
+		if trendStore, err = trending.NewMemoryStore(trending.StoreConfig{}, trending.SystemClock{}); err != nil {
+			return nil, err
+		}
+		if salt == "" {
+			if salt, err = fileSalt(cfg.DataDir); err != nil {
+				return nil, err
+			}
+		}
+		workers = embeddedLogWorkers
+		b.closers = append(b.closers, ls.Close, eng.Close)
+	case engineElastic:
+		eng, err := elastic.Open(ctx, elastic.Options{URLs: cfg.ESURLs, Prefix: cfg.ESPrefix, Analysis: analysis, Logger: log})
+		if err != nil {
+			return nil, fmt.Errorf("open the elastic engine: %w", err)
+		}
+		b.eng = eng
+		ls, err := elasticlog.New(elasticlog.Config{URL: cfg.ESURLs[0], Prefix: cfg.ESPrefix + "search-logs-"})
+		if err != nil {
+			eng.Close()
+			return nil, err
+		}
+		store = ls
+		rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, DialTimeout: 2 * time.Second,
+			ReadTimeout: 3 * time.Second, WriteTimeout: 3 * time.Second})
+		q := redisq.New(rdb, redisq.Config{Stream: cfg.ESPrefix + "searchd:search-logs"})
+		sctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		if err := q.Setup(sctx); err != nil {
+			// Search works without Redis; the workers create the group once
+			// Redis answers, and the producer counts what it cannot enqueue.
+			log.Warn("redis is not reachable yet; search logs and trending wait for it", zap.String("redis", cfg.RedisAddr), zap.Error(err))
+		}
+		if salt == "" {
+			salt = redisSalt(sctx, rdb, log)
+		}
+		cancel()
+		b.queue = q
+		if trendStore, err = redistrend.New(rdb, trending.StoreConfig{}, redistrend.Options{Prefix: cfg.ESPrefix + "trending:"}); err != nil {
+			return nil, err
+		}
+		workers = elasticLogWorkers
+		b.closers = append(b.closers, ls.Close, rdb.Close, eng.Close)
+	default:
+		return nil, fmt.Errorf("unknown engine %q", cfg.Engine)
+	}
+
+	m, err := ingest.NewMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	capper, err := ingest.NewCapper(ingest.CapperConfig{Salt: []byte(salt)}, m)
+	if err != nil {
+		return nil, err
+	}
+	b.producer = ingest.NewProducer(capper, b.queue, ingest.ProducerConfig{}, m, log)
+	host, _ := os.Hostname()
+	for i := range workers {
+		w, err := ingest.NewWorker(b.queue, store, ingest.WorkerConfig{
+			Consumer: host + "-" + strconv.Itoa(os.Getpid()) + "-" + strconv.Itoa(i)}, m, log)
+		if err != nil {
+			return nil, err
+		}
+		b.workers = append(b.workers, w)
+	}
+	b.retention = &ingest.Retention{Store: store, Days: cfg.LogRetentionDays}
+	b.analytics = ingest.NewAnalytics(store, b.queue)
+	if b.trending, err = trending.New(trending.Config{Interval: cfg.TrendingInterval, Counter: trending.CounterConfig{Salt: salt}}, trendStore, reg, log); err != nil {
+		return nil, err
+	}
+	// The trending store closes before the engine (the last closer).
+	b.closers = append([]func() error{b.trending.Close}, b.closers...)
+	return b, nil
+}
+
+// fileSalt returns the embedded mode's log salt, created on first start in
+// the data directory so hashed ids stay comparable across restarts.
+func fileSalt(dir string) (string, error) {
+	p := filepath.Join(dir, saltFile)
+	if b, err := os.ReadFile(p); err == nil && len(strings.TrimSpace(string(b))) >= 16 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	salt := randomHex(32)
+	if err := os.WriteFile(p, []byte(salt+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("write the log salt: %w", err)
+	}
+	return salt, nil
+}
+
+// redisSalt shares one salt among every instance through Redis (SET NX),
+// so one user hashes the same everywhere. Without Redis a random salt
+// serves this process.
+func redisSalt(ctx context.Context, rdb *redis.Client, log *zap.Logger) string {
+	salt := randomHex(32)
+	if err := rdb.SetNX(ctx, redisSaltKey, salt, 0).Err(); err == nil {
+		if got, err := rdb.Get(ctx, redisSaltKey).Result(); err == nil && len(got) >= 16 {
+			return got
+		}
+	}
+	log.Warn("could not share the log salt through redis; hashed ids of this process will not match other instances")
+	return salt
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
