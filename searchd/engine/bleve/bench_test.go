@@ -11,7 +11,6 @@ import (
 	"context"
 	"os"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,74 +23,13 @@ import (
 	"github.com/searchd/searchd/searchd/search"
 )
 
-// benchSettings: synonyms of movie-review vocabulary.
-func benchSettings() engine.AnalysisSettings {
-	return engine.AnalysisSettings{Synonyms: "영화, 무비\n배우, 연기자\n최고, 짱\n감독, 연출가\n"}
-}
-
-// queryMix: real words of the corpus, typos, synonyms, 초성, keyboard
-// layout, jamo prefix and multi-word queries.
-var queryMix = []string{
-	"영화", "배우", "연기", "감동", "스토리", "최고", "지루", "결말", "반전", "감독",
-	"액션", "공포", "로맨스", "코미디", "애니메이션", "음악", "연출", "명작", "시간", "눈물",
-	"영회", "연긱", "스토라", "반젼", "애니메이숀", "감돔", "코메디", "로멘스", // typos
-	"무비", "연기자", "짱", "연출가", // synonyms
-	"ㅇㅎ", "ㄱㄷ", "ㅂㅈ", // 초성
-	"dudghk", "qodn", // keyboard layout
-	"영ㅎ", "배ㅇ", // jamo prefix
-	"배우 연기", "스토리 반전", "최고의 영화", "감동적인 결말", "시간 아까운 영화",
-}
-
-func corpus(b *testing.B) []engine.Document {
-	b.Helper()
-	path, ok := nsmc.Path()
-	if !ok {
-		b.Skip("NSMC corpus not found (set SEARCHD_NSMC)")
-	}
-	limit, _ := strconv.Atoi(os.Getenv("SEARCHD_BENCH_DOCS"))
-	docs, err := nsmc.Documents(path, limit)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return docs
-}
-
-// indexAll writes docs in batches, with `inflight` batches under way at
-// once so analysis of one overlaps Bleve's work on another.
-func indexAll(b *testing.B, e engine.Engine, docs []engine.Document, batch, inflight int) {
-	b.Helper()
-	ctx := context.Background()
-	sem := make(chan struct{}, inflight)
-	var wg sync.WaitGroup
-	var once sync.Once
-	for i := 0; i < len(docs); i += batch {
-		chunk := docs[i:min(i+batch, len(docs))]
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			items, err := e.IndexBatch(ctx, chunk, false)
-			if err == nil {
-				for _, it := range items {
-					if it.Error != nil {
-						err = it.Error
-						break
-					}
-				}
-			}
-			if err != nil {
-				once.Do(func() { b.Error(err) })
-			}
-		}()
-	}
-	wg.Wait()
-}
+func corpus(b *testing.B) []engine.Document { return nsmc.BenchDocuments(b, 0) }
 
 // BenchmarkAnalyzeNSMC is the analyzer-only rate (Derive: both token
 // streams and every derived field), for comparison with indexing.
 func BenchmarkAnalyzeNSMC(b *testing.B) {
 	docs := corpus(b)
-	a, err := search.NewAnalyzer(benchSettings())
+	a, err := search.NewAnalyzer(nsmc.AnalysisSettings())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -125,19 +63,19 @@ func BenchmarkAnalyzeNSMC(b *testing.B) {
 func BenchmarkIndexNSMC(b *testing.B) {
 	docs := corpus(b)
 	// Load the dictionary before timing anything.
-	if _, err := search.NewAnalyzer(benchSettings()); err != nil {
+	if _, err := search.NewAnalyzer(nsmc.AnalysisSettings()); err != nil {
 		b.Fatal(err)
 	}
 	for _, c := range []struct{ batch, inflight int }{{1000, 1}, {5000, 1}, {5000, 2}} {
 		b.Run("batch="+strconv.Itoa(c.batch)+"/inflight="+strconv.Itoa(c.inflight), func(b *testing.B) {
 			var elapsed time.Duration
 			for n := 0; n < b.N; n++ {
-				e, err := bleveengine.Open(b.TempDir(), bleveengine.Options{Analysis: benchSettings()})
+				e, err := bleveengine.Open(b.TempDir(), bleveengine.Options{Analysis: nsmc.AnalysisSettings()})
 				if err != nil {
 					b.Fatal(err)
 				}
 				start := time.Now()
-				indexAll(b, e, docs, c.batch, c.inflight)
+				nsmc.Load(b, e, docs, c.batch, c.inflight)
 				elapsed += time.Since(start)
 				e.Close()
 			}
@@ -154,7 +92,7 @@ func benchIndex(b *testing.B) (string, *bleveengine.Engine) {
 	if dir == "" {
 		dir = b.TempDir()
 	}
-	e, err := bleveengine.Open(dir, bleveengine.Options{Analysis: benchSettings()})
+	e, err := bleveengine.Open(dir, bleveengine.Options{Analysis: nsmc.AnalysisSettings()})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -163,15 +101,9 @@ func benchIndex(b *testing.B) (string, *bleveengine.Engine) {
 		b.Fatal(err)
 	}
 	if st.Docs == 0 {
-		indexAll(b, e, corpus(b), 2000, 2)
+		nsmc.Load(b, e, corpus(b), 2000, 2)
 	}
 	return dir, e
-}
-
-func percentile(d []time.Duration, p float64) float64 {
-	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-	i := int(float64(len(d)-1) * p)
-	return float64(d[i].Microseconds()) / 1000
 }
 
 // BenchmarkSearchNSMC runs the query mix through the search service
@@ -180,32 +112,7 @@ func percentile(d []time.Duration, p float64) float64 {
 func BenchmarkSearchNSMC(b *testing.B) {
 	_, e := benchIndex(b)
 	defer e.Close()
-	s := search.NewService(e, engine.NopSink{}, nil)
-	ctx := context.Background()
-	for _, qt := range queryMix { // warm caches once
-		if _, err := s.Search(ctx, engine.Query{Text: qt}, search.RequestMeta{}); err != nil {
-			b.Fatalf("%q: %v", qt, err)
-		}
-	}
-	lat := make([]time.Duration, 0, b.N)
-	zero := 0
-	b.ResetTimer()
-	for n := 0; n < b.N; n++ {
-		qt := queryMix[n%len(queryMix)]
-		start := time.Now()
-		r, err := s.Search(ctx, engine.Query{Text: qt}, search.RequestMeta{})
-		lat = append(lat, time.Since(start))
-		if err != nil {
-			b.Fatalf("%q: %v", qt, err)
-		}
-		if r.Total == 0 {
-			zero++
-		}
-	}
-	b.StopTimer()
-	b.ReportMetric(percentile(lat, 0.50), "p50-ms")
-	b.ReportMetric(percentile(lat, 0.99), "p99-ms")
-	b.ReportMetric(float64(zero)/float64(b.N), "zero-result-ratio")
+	nsmc.SearchMix(b, e, 1)
 }
 
 // BenchmarkOpenNSMC measures start-to-ready with an existing index and the

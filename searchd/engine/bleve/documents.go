@@ -122,14 +122,7 @@ func nonEmpty(s string) []string {
 // soon as they return (Bleve's scorch applies a batch before returning),
 // so refresh needs no extra work.
 func (e *Engine) Index(ctx context.Context, d engine.Document, refresh bool) error {
-	res, err := e.IndexBatch(ctx, []engine.Document{d}, refresh)
-	if err != nil {
-		return err
-	}
-	if res[0].Error != nil {
-		return res[0].Error
-	}
-	return nil
+	return engine.IndexOne(ctx, e, d, refresh)
 }
 
 // Sizes of the Bleve batches IndexBatch writes, and how many it keeps under

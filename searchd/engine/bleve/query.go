@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 
 	blevesearch "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -275,16 +274,7 @@ func (e *Engine) SimilarTerms(ctx context.Context, jamo string, maxEdits, size i
 		}
 		out = append(out, engine.TermCount{Term: de.Term, Count: de.Count})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Term < out[j].Term
-	})
-	if len(out) > size {
-		out = out[:size]
-	}
-	return out, nil
+	return engine.TopTerms(out, size), nil
 }
 
 // Analyze implements engine.Engine with the live version's analysis.

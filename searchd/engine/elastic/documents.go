@@ -39,14 +39,7 @@ func decodeDocument(h *es.SearchHit) (engine.Document, error) {
 
 // Index implements engine.Engine.
 func (e *Engine) Index(ctx context.Context, d engine.Document, refresh bool) error {
-	res, err := e.IndexBatch(ctx, []engine.Document{d}, refresh)
-	if err != nil {
-		return err
-	}
-	if res[0].Error != nil {
-		return res[0].Error
-	}
-	return nil
+	return engine.IndexOne(ctx, e, d, refresh)
 }
 
 // IndexBatch implements engine.Engine: documents are validated and derived

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 
 	es "github.com/olivere/elastic/v7"
@@ -237,16 +236,7 @@ func (e *Engine) SimilarTerms(ctx context.Context, jamo string, maxEdits, size i
 			out = append(out, engine.TermCount{Term: o.Text, Count: uint64(o.Freq)})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Term < out[j].Term
-	})
-	if len(out) > size {
-		out = out[:size]
-	}
-	return out, nil
+	return engine.TopTerms(out, size), nil
 }
 
 // analyzeResponse is _analyze's answer, with nori's attributes in explain
