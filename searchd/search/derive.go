@@ -28,6 +28,8 @@ type Analyzed struct {
 	// exact (no synonyms).
 	TitleIndex, TitleExact []analyzers.Token
 	BodyIndex, BodyExact   []analyzers.Token
+	// TagsIndex: the index-time tokens of every tag, one after another.
+	TagsIndex []analyzers.Token
 }
 
 // Derive analyzes a document once and computes every derived field. Both
@@ -86,8 +88,14 @@ func Derive(a Analyzer, d engine.Document, now time.Time) Analyzed {
 	for _, tag := range d.Tags {
 		addSuggest(tag)
 		idx, _ := a.Document(tag)
+		base := 0
+		if n := len(out.TagsIndex); n > 0 {
+			base = out.TagsIndex[n-1].Position + 2 // a gap between tags
+		}
 		for _, t := range idx {
 			jamo.add(hangul.Jamo(t.Term))
+			t.Position += base
+			out.TagsIndex = append(out.TagsIndex, t)
 		}
 		jamo.add(hangul.Jamo(strings.ToLower(strings.ReplaceAll(tag, " ", ""))))
 		addChosung(strings.ReplaceAll(tag, " ", ""))

@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/document"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"github.com/searchd/searchd/analyzers"
 	"github.com/searchd/searchd/mappings"
 	"github.com/searchd/searchd/searchd/engine"
 	"github.com/searchd/searchd/searchd/search"
@@ -49,13 +50,15 @@ func (e *Engine) build(a search.Analyzed) (*document.Document, error) {
 			doc.AddField(document.NewTextFieldWithIndexingOptions(f.Name, nil, src, opts))
 			continue
 		case "title":
-			text, value = preAnalyzed(a.TitleIndex), []byte(d.Title)
-		case "body":
-			text, value = preAnalyzed(a.BodyIndex), []byte(d.Body)
-		case "title_exact":
 			text, value = preAnalyzed(a.TitleExact), []byte(d.Title)
-		case "body_exact":
+		case "body":
 			text, value = preAnalyzed(a.BodyExact), []byte(d.Body)
+		case "title_syn":
+			text, value = preAnalyzed(synonymsOnly(a.TitleIndex)), []byte(d.Title)
+		case "body_syn":
+			text, value = preAnalyzed(synonymsOnly(a.BodyIndex)), []byte(d.Body)
+		case "tags_text":
+			text = preAnalyzed(a.TagsIndex)
 		case "tags":
 			text = keywords(d.Tags)
 		case "category":
@@ -92,6 +95,20 @@ func (e *Engine) build(a search.Analyzed) (*document.Document, error) {
 		doc.AddField(document.NewTextFieldCustom(f.Name, nil, value, opts, text))
 	}
 	return doc, nil
+}
+
+// synonymsOnly keeps the tokens the synonym filter added. The title and
+// body fields hold the words as written, title_syn and body_syn only what
+// synonyms added: a common word's postings are then walked once per query
+// (exact) instead of twice, and exact matches still outrank synonym ones.
+func synonymsOnly(toks []analyzers.Token) []analyzers.Token {
+	var out []analyzers.Token
+	for _, t := range toks {
+		if t.Type == analyzers.TypeSynonym {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func fieldOptions(f mappings.Field) index.FieldIndexingOptions {

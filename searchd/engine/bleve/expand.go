@@ -63,8 +63,9 @@ func (x expander) collect(d index.FieldDict, err error) ([]candidate, error) {
 }
 
 // fuzzy returns a disjunction of the indexed terms within fuzziness edits
-// of term (sharing its first prefix runes); closer terms score higher.
-func (x expander) fuzzy(field, term string, fuzziness, prefix int, boost float64) (query.Query, error) {
+// of term (sharing its first prefix runes), leaving out skip; closer terms
+// score higher.
+func (x expander) fuzzy(field, term string, fuzziness, prefix int, boost float64, skip string) (query.Query, error) {
 	fr, ok := x.r.(index.IndexReaderFuzzy)
 	if !ok {
 		return nil, errors.New("bleve: the index reader cannot expand fuzzy terms")
@@ -83,6 +84,9 @@ func (x expander) fuzzy(field, term string, fuzziness, prefix int, boost float64
 	}
 	clauses := make([]query.Query, 0, len(cands))
 	for _, c := range cands {
+		if c.term == skip {
+			continue
+		}
 		// One edit keeps 2/3 of the score, two edits 1/3.
 		clauses = append(clauses, termQ(c.term, field, boost*float64(fuzziness+1-int(c.dist))/float64(fuzziness+1)))
 	}

@@ -31,11 +31,11 @@ const (
 // A word of several parts matches when all its parts do, or when the whole
 // word is within its fuzziness of a document word.
 func (x expander) termQuery(t engine.PlanTerm) (query.Query, error) {
-	jamo, err := x.jamoQuery(t)
-	if err != nil {
-		return nil, err
-	}
 	if len(t.Parts) > 0 {
+		jamo, err := x.jamoQuery(t)
+		if err != nil {
+			return nil, err
+		}
 		parts := make([]query.Query, 0, len(t.Parts))
 		for _, p := range t.Parts {
 			q, err := x.termQuery(p)
@@ -46,21 +46,32 @@ func (x expander) termQuery(t engine.PlanTerm) (query.Query, error) {
 		}
 		return query.NewDisjunctionQuery([]query.Query{query.NewConjunctionQuery(parts), jamo}), nil
 	}
-	return query.NewDisjunctionQuery([]query.Query{
-		termQ(t.Text, "title_exact", boostExactTitle),
-		termQ(t.Text, "body_exact", boostExactBody),
-		termQ(t.Text, "title", boostSynTitle),
-		termQ(t.Text, "body", boostSynBody),
-		jamo,
-	}), nil
+	clauses := []query.Query{
+		termQ(t.Text, "title", boostExactTitle),
+		termQ(t.Text, "body", boostExactBody),
+		termQ(t.Text, "title_syn", boostSynTitle),
+		termQ(t.Text, "body_syn", boostSynBody),
+		termQ(t.Text, "tags_text", boostSynBody),
+	}
+	if t.Fuzziness > 0 {
+		// The term's own jamo spelling is left out: every document holding
+		// the term is matched above already, and walking a common word's
+		// postings once more is most of a query's cost.
+		q, err := x.fuzzy("terms_jamo", t.Jamo, t.Fuzziness, t.PrefixLength, boostFuzzy, t.Jamo)
+		if err != nil {
+			return nil, err
+		}
+		clauses = append(clauses, q)
+	}
+	return query.NewDisjunctionQuery(clauses), nil
 }
 
-// jamoQuery matches a term's jamo spelling, fuzzily when allowed.
+// jamoQuery matches a whole word's jamo spelling, fuzzily when allowed.
 func (x expander) jamoQuery(t engine.PlanTerm) (query.Query, error) {
 	if t.Fuzziness == 0 {
 		return termQ(t.Jamo, "terms_jamo", boostFuzzy), nil
 	}
-	return x.fuzzy("terms_jamo", t.Jamo, t.Fuzziness, t.PrefixLength, boostFuzzy)
+	return x.fuzzy("terms_jamo", t.Jamo, t.Fuzziness, t.PrefixLength, boostFuzzy, "")
 }
 
 func termQ(text, field string, boost float64) query.Query {
