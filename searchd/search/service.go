@@ -65,6 +65,11 @@ const (
 	suggestFetch        = 50
 	maxSimilarTerms     = 10
 	maxCorrectionEdits  = 2
+	// The keyboard-layout alternative is tried when the query as typed finds
+	// fewer than keyboardCheckBelow documents, and replaces it when it finds
+	// keyboardSwitchRatio times more.
+	keyboardCheckBelow  = 10
+	keyboardSwitchRatio = 10
 )
 
 // Validate checks a query against the limits and fills defaults.
@@ -107,9 +112,9 @@ func Validate(q *engine.Query) error {
 
 // Search validates and runs a user query and publishes a search event.
 //
-// Order of attempts: every term must match (AND); if nothing matches and
-// the query looks typed in the wrong keyboard layout, the converted query;
-// then any term (OR); then a "did you mean" correction built from indexed
+// Order of attempts: every term must match (AND); if that finds little and
+// the query looks typed in the wrong keyboard layout, the converted query
+// (when it finds far more); then any term (OR); then a "did you mean" correction built from indexed
 // terms near each query term in jamo. The response says which happened.
 func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) (engine.SearchResponse, error) {
 	start := s.now()
@@ -140,7 +145,10 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 	if res, err = run(plan, engine.MatchAll); err != nil {
 		return resp, err
 	}
-	if res.Total == 0 {
+	// A query typed in the wrong keyboard layout usually still matches a
+	// few documents by accident (dudghk: a stray Latin word); the converted
+	// query (영화) wins when it finds many times more.
+	if res.Total < keyboardCheckBelow {
 		if alt := keyboardAlternative(q.Text); alt != "" {
 			altPlan, _ := planText(a, alt)
 			if !altPlan.MatchesAll() {
@@ -148,9 +156,10 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 				if err != nil {
 					return resp, err
 				}
-				if r.Total > 0 {
+				switch {
+				case r.Total > 0 && (res.Total == 0 || r.Total >= keyboardSwitchRatio*res.Total):
 					res, used, resp.Corrected = r, altPlan, alt
-				} else {
+				case r.Total > 0:
 					resp.Suggestions = append(resp.Suggestions, alt)
 				}
 			}
