@@ -17,6 +17,10 @@ import (
 // kept: the closest first, then the most frequent.
 const (
 	maxExpansions = 50
+	// maxPrefixExpansions is lower: a prefix's most frequent terms already
+	// hold most of its documents, and every extra term is another posting
+	// list merged for the whole candidate set.
+	maxPrefixExpansions = 16
 	// maxDictScan bounds the dictionary terms one expansion visits.
 	maxDictScan = 20_000
 )
@@ -31,7 +35,7 @@ type candidate struct {
 	dist  uint8
 }
 
-func (x expander) collect(d index.FieldDict, err error) ([]candidate, error) {
+func (x expander) collect(d index.FieldDict, err error, keep int) ([]candidate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bleve: expand: %w", err)
 	}
@@ -56,8 +60,8 @@ func (x expander) collect(d index.FieldDict, err error) ([]candidate, error) {
 		}
 		return out[i].term < out[j].term
 	})
-	if len(out) > maxExpansions {
-		out = out[:maxExpansions]
+	if len(out) > keep {
+		out = out[:keep]
 	}
 	return out, nil
 }
@@ -78,7 +82,8 @@ func (x expander) fuzzy(field, term string, fuzziness, prefix int, boost float64
 		}
 		n++
 	}
-	cands, err := x.collect(fr.FieldDictFuzzy(field, term, fuzziness, pre))
+	d, err := fr.FieldDictFuzzy(field, term, fuzziness, pre)
+	cands, err := x.collect(d, err, maxExpansions)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +101,8 @@ func (x expander) fuzzy(field, term string, fuzziness, prefix int, boost float64
 // prefix returns a disjunction of the most frequent indexed terms that
 // start with p.
 func (x expander) prefix(field, p string, boost float64) (query.Query, error) {
-	cands, err := x.collect(x.r.FieldDictPrefix(field, []byte(p)))
+	d, err := x.r.FieldDictPrefix(field, []byte(p))
+	cands, err := x.collect(d, err, maxPrefixExpansions)
 	if err != nil {
 		return nil, err
 	}
