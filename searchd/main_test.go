@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -18,6 +19,7 @@ import (
 
 	"go.uber.org/zap/zapcore"
 
+	"github.com/searchd/searchd/internal/testenv"
 	"github.com/searchd/searchd/searchd/api"
 	"github.com/searchd/searchd/searchd/demo"
 	"github.com/searchd/searchd/searchd/engine"
@@ -162,55 +164,99 @@ func getJSON(t *testing.T, url string, header map[string]string, v any) int {
 	return resp.StatusCode
 }
 
-// TestRunEndToEnd starts the whole service on a free port with the demo
-// data, searches it, then shuts it down through the context.
-func TestRunEndToEnd(t *testing.T) {
+// service is one run() of the whole service on a free port.
+type service struct {
+	base           string
+	cancel         func()
+	done           chan error
+	stdout, stderr *lockedBuffer
+}
+
+// startService calls run with args plus a free address and waits until
+// the service is ready.
+func startService(t *testing.T, args []string, env map[string]string) *service {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stdout, stderr lockedBuffer
-	done := make(chan error, 1)
-	args := []string{"searchd", "-addr", "127.0.0.1:0", "-data", t.TempDir(), "-demo", "-admin-token", "e2e",
-		"-drain-delay", "300ms", "-log-level", "warn"}
-	go func() { done <- run(ctx, args, envMap(nil), &stdout, &stderr) }()
+	t.Cleanup(cancel)
+	s := &service{cancel: cancel, done: make(chan error, 1), stdout: &lockedBuffer{}, stderr: &lockedBuffer{}}
+	args = append([]string{"searchd", "-addr", "127.0.0.1:0", "-log-level", "warn"}, args...)
+	go func() { s.done <- run(ctx, args, envMap(env), s.stdout, s.stderr) }()
 
 	listening := regexp.MustCompile(`searchd listening on (\S+)\n`)
-	var base string
 	waitFor(t, "the listening line", 120*time.Second, func() bool {
 		select {
-		case err := <-done:
-			t.Fatalf("run returned early: %v\n%s", err, stderr.String())
+		case err := <-s.done:
+			t.Fatalf("run returned early: %v\n%s", err, s.stderr.String())
 		default:
 		}
-		m := listening.FindStringSubmatch(stdout.String())
+		m := listening.FindStringSubmatch(s.stdout.String())
 		if m != nil {
-			base = "http://" + m[1]
+			s.base = "http://" + m[1]
 		}
 		return m != nil
 	})
-	if code := getJSON(t, base+"/healthz", nil, nil); code != http.StatusOK {
+	if code := getJSON(t, s.base+"/healthz", nil, nil); code != http.StatusOK {
 		t.Fatalf("/healthz = %d", code)
 	}
-	waitFor(t, "/readyz", 120*time.Second, func() bool {
-		resp, err := http.Get(base + "/readyz")
+	waitFor(t, "/readyz", 180*time.Second, func() bool {
+		resp, err := http.Get(s.base + "/readyz")
 		if err != nil {
 			return false
 		}
 		resp.Body.Close()
 		return resp.StatusCode == http.StatusOK
 	})
+	return s
+}
 
+// stop cancels run and checks the graceful shutdown: /readyz turns 503
+// while the server drains, run returns nil, nothing was logged as error.
+func (s *service) stop(t *testing.T) {
+	t.Helper()
+	s.cancel()
+	waitFor(t, "/readyz to turn 503", 10*time.Second, func() bool {
+		resp, err := http.Get(s.base + "/readyz")
+		if err != nil {
+			t.Fatalf("the listener closed before /readyz reported 503: %v", err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusServiceUnavailable
+	})
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Fatalf("run = %v, want nil after a graceful shutdown\n%s", err, s.stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+	if _, err := http.Get(s.base + "/healthz"); err == nil {
+		t.Error("the server still answers after run returned")
+	}
+	if strings.Contains(s.stderr.String(), `"level":"error"`) {
+		t.Errorf("errors were logged:\n%s", s.stderr.String())
+	}
+}
+
+// checkService exercises what every mode must do: the demo data is
+// searchable, every search reaches the log index (analytics) and the
+// trending counter (candidate pool), and the trending route answers.
+func checkService(t *testing.T, s *service) {
+	t.Helper()
+	admin := map[string]string{"Authorization": "Bearer e2e"}
 	docs, err := demo.Documents()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var stats engine.Stats
-	if code := getJSON(t, base+"/api/v1/admin/stats", map[string]string{"Authorization": "Bearer e2e"}, &stats); code != 200 || stats.Docs != uint64(len(docs)) {
-		t.Fatalf("stats = %d %+v, want the %d demo documents", code, stats, len(docs))
-	}
+	waitFor(t, "the demo documents", 60*time.Second, func() bool {
+		code := getJSON(t, s.base+"/api/v1/admin/stats", admin, &stats)
+		return code == 200 && stats.Docs == uint64(len(docs))
+	})
 	// A demo document is found by its own title.
 	want := docs[0]
 	var res engine.SearchResponse
-	code := getJSON(t, base+"/api/v1/search?size=50&q="+url.QueryEscape(want.Title), map[string]string{"X-Session-ID": "s1"}, &res)
+	code := getJSON(t, s.base+"/api/v1/search?size=50&q="+url.QueryEscape(want.Title), map[string]string{"X-Session-ID": "s1"}, &res)
 	if code != http.StatusOK {
 		t.Fatalf("search = %d", code)
 	}
@@ -222,29 +268,72 @@ func TestRunEndToEnd(t *testing.T) {
 		t.Errorf("searching the title %q did not find %s among %d hits", want.Title, want.ID, len(res.Hits))
 	}
 
-	// Graceful shutdown: /readyz turns 503 while the server drains, then
-	// run returns nil.
-	cancel()
-	waitFor(t, "/readyz to turn 503", 10*time.Second, func() bool {
-		resp, err := http.Get(base + "/readyz")
-		if err != nil {
-			t.Fatalf("the listener closed before /readyz reported 503: %v", err)
+	// Searches by several users are logged and counted.
+	for i := range 3 {
+		h := map[string]string{"X-User-ID": fmt.Sprintf("user-%d", i), "User-Agent": "Mozilla/5.0 Chrome/120"}
+		if code := getJSON(t, s.base+"/api/v1/search?q="+url.QueryEscape("보드게임")+"&ctx="+url.QueryEscape(`{"screen":"home"}`), h, nil); code != 200 {
+			t.Fatalf("search = %d", code)
 		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusServiceUnavailable
+	}
+	waitFor(t, "the searches in the log index (top queries)", 60*time.Second, func() bool {
+		var top struct {
+			Queries []struct {
+				Query string `json:"query"`
+				Count int64  `json:"count"`
+			} `json:"queries"`
+		}
+		if getJSON(t, s.base+"/api/v1/admin/analytics/top-queries", admin, &top) != 200 {
+			return false
+		}
+		for _, q := range top.Queries {
+			if q.Query == "보드게임" && q.Count == 3 {
+				return true
+			}
+		}
+		return false
 	})
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run = %v, want nil after a graceful shutdown\n%s", err, stderr.String())
+	waitFor(t, "the searches in the trending candidate pool", 30*time.Second, func() bool {
+		var pool struct {
+			Candidates []struct {
+				Key   string `json:"key"`
+				Users int64  `json:"users"`
+			} `json:"candidates"`
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("run did not return after cancel")
+		if getJSON(t, s.base+"/api/v1/admin/trending/candidates", admin, &pool) != 200 {
+			return false
+		}
+		for _, c := range pool.Candidates {
+			if c.Key == "보드게임" {
+				return true
+			}
+		}
+		return false
+	})
+	var snap struct {
+		Items  []any          `json:"items"`
+		Window map[string]any `json:"window"`
 	}
-	if _, err := http.Get(base + "/healthz"); err == nil {
-		t.Error("the server still answers after run returned")
+	if code := getJSON(t, s.base+"/api/v1/trending?size=5", nil, &snap); code != 200 || snap.Window == nil {
+		t.Fatalf("trending = %d %+v", code, snap)
 	}
-	if strings.Contains(stderr.String(), `"level":"error"`) {
-		t.Errorf("errors were logged:\n%s", stderr.String())
-	}
+}
+
+// TestRunEndToEnd starts the whole embedded service on a free port with
+// the demo data, uses it, then shuts it down through the context.
+func TestRunEndToEnd(t *testing.T) {
+	s := startService(t, []string{"-data", t.TempDir(), "-demo", "-admin-token", "e2e",
+		"-drain-delay", "300ms", "-trending-interval", "1s"}, nil)
+	checkService(t, s)
+	s.stop(t)
+}
+
+// TestRunElasticEndToEnd runs the whole service in elastic mode against
+// the real OpenSearch node and a real redis-server.
+func TestRunElasticEndToEnd(t *testing.T) {
+	node := testenv.OpenSearch(t)
+	redis := testenv.StartRedis(t)
+	s := startService(t, []string{"-engine", "elastic", "-es-url", node.URL, "-es-prefix", node.Prefix(t),
+		"-redis-addr", redis.Addr, "-demo", "-admin-token", "e2e", "-drain-delay", "300ms", "-trending-interval", "1s"}, nil)
+	checkService(t, s)
+	s.stop(t)
 }

@@ -185,7 +185,7 @@ func (s *Store) terms(ctx context.Context, q elastic.Query, size int) ([]ingest.
 	res, err := s.client.Search(s.pattern()).IgnoreUnavailable(true).AllowNoIndices(true).
 		Query(q).Size(0).TrackTotalHits(false).Aggregation("q", agg).Do(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("elasticlog: search: %w", err)
+		return nil, searchError(err)
 	}
 	out := []ingest.QueryCount{}
 	if terms, ok := res.Aggregations.Terms("q"); ok {
@@ -197,6 +197,22 @@ func (s *Store) terms(ctx context.Context, q elastic.Query, size int) ([]ingest.
 		}
 	}
 	return out, nil
+}
+
+// searchError classifies an analytics search failure: the cluster being
+// unreachable or busy (a new daily index whose shards are still starting
+// answers 503 "all shards failed") is Unavailable, not an internal error.
+func searchError(err error) error {
+	if e, ok := err.(*elastic.Error); ok && (e.Status == 429 || e.Status >= 500) {
+		return &engine.Error{Code: engine.Unavailable, Message: "the search-log index is not available right now; try again shortly"}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if elastic.IsConnErr(err) {
+		return &engine.Error{Code: engine.Unavailable, Message: "the search-log index cannot be reached"}
+	}
+	return fmt.Errorf("elasticlog: search: %w", err)
 }
 
 // Count implements ingest.Store; it refreshes the log indices first so that
