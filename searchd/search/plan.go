@@ -106,13 +106,20 @@ func planText(a Analyzer, text string) (engine.Plan, string) {
 	seen := map[string]bool{}
 	var norm []string
 	for _, w := range wordSpans(body) {
-		var parts []engine.PlanTerm
+		var parts, function []engine.PlanTerm
 		end := -1
 		for _, t := range toks {
 			if t.Start >= w.start && t.End <= w.end {
-				parts = append(parts, planTerm(t.Term))
+				if isFunctionMorpheme(t.LeftPOS) {
+					function = append(function, planTerm(t.Term))
+				} else {
+					parts = append(parts, planTerm(t.Term))
+				}
 				end = t.End
 			}
+		}
+		if len(parts) == 0 {
+			parts = function // a word of function morphemes only keeps them
 		}
 		if len(parts) == 0 {
 			continue // only particles or punctuation
@@ -136,6 +143,18 @@ func planText(a Analyzer, text string) (engine.Plan, string) {
 		norm = append(norm, last)
 	}
 	return p, strings.Join(norm, " ")
+}
+
+// isFunctionMorpheme: copulas and auxiliary predicates (감동적<이>ᆫ, 먹어
+// <보>다) survive nori's default stop tags but carry no meaning a search
+// should require; a query word does not need them to match (they would also
+// make the word match nearly every document).
+func isFunctionMorpheme(pos string) bool {
+	switch pos {
+	case "VCP", "VCN", "VX":
+		return true
+	}
+	return false
 }
 
 func planTerm(text string) engine.PlanTerm {
