@@ -227,3 +227,19 @@ type SearchEvent struct {
 	// Context is the client's free-form context, raw; ingest caps it.
 	Context map[string]any `json:"context,omitempty"`
 }
+
+// Ranking policy every engine applies, so that users see the same order
+// whichever engine serves them. For comparable documents an exact match
+// ranks above a synonym match above a fuzzy one; fuzzy and prefix matches
+// expand to a bounded number of indexed terms (the closest, then the most
+// frequent), as Elasticsearch's max_expansions and top_terms rewrites do.
+const (
+	BoostExactTitle     = 40
+	BoostExactBody      = 20
+	BoostSynonymTitle   = 8
+	BoostSynonymBody    = 4
+	BoostFuzzy          = 1
+	BoostPrefix         = 1
+	MaxFuzzyExpansions  = 50
+	MaxPrefixExpansions = 16
+)

@@ -7,23 +7,19 @@ import (
 
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+	"github.com/searchd/searchd/searchd/engine"
 )
 
 // Fuzzy and prefix matches are expanded by searchd, not by Bleve: Bleve
 // turns every dictionary term within reach into a clause (a 초성 prefix
 // such as ㅇㅎ reaches thousands on a large index), which makes the worst
 // queries hundreds of times slower than the median. Like Elasticsearch's
-// max_expansions and top_terms rewrites, at most maxExpansions terms are
-// kept: the closest first, then the most frequent.
-const (
-	maxExpansions = 50
-	// maxPrefixExpansions is lower: a prefix's most frequent terms already
-	// hold most of its documents, and every extra term is another posting
-	// list merged for the whole candidate set.
-	maxPrefixExpansions = 16
-	// maxDictScan bounds the dictionary terms one expansion visits.
-	maxDictScan = 20_000
-)
+// max_expansions and top_terms rewrites, at most engine.MaxFuzzyExpansions
+// and engine.MaxPrefixExpansions terms are kept: the closest first, then
+// the most frequent.
+
+// maxDictScan bounds the dictionary terms one expansion visits.
+const maxDictScan = 20_000
 
 type expander struct {
 	r index.IndexReader
@@ -83,7 +79,7 @@ func (x expander) fuzzy(field, term string, fuzziness, prefix int, boost float64
 		n++
 	}
 	d, err := fr.FieldDictFuzzy(field, term, fuzziness, pre)
-	cands, err := x.collect(d, err, maxExpansions)
+	cands, err := x.collect(d, err, engine.MaxFuzzyExpansions)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +98,7 @@ func (x expander) fuzzy(field, term string, fuzziness, prefix int, boost float64
 // start with p.
 func (x expander) prefix(field, p string, boost float64) (query.Query, error) {
 	d, err := x.r.FieldDictPrefix(field, []byte(p))
-	cands, err := x.collect(d, err, maxPrefixExpansions)
+	cands, err := x.collect(d, err, engine.MaxPrefixExpansions)
 	if err != nil {
 		return nil, err
 	}

@@ -13,19 +13,8 @@ import (
 	"github.com/searchd/searchd/searchd/search"
 )
 
-// Boosts separate the three kinds of match so that, for comparable
-// documents, exact matches rank above synonym matches above fuzzy ones:
-// an exact match also matches the synonym-expanded field and the fuzzy
-// clause (distance 0), a synonym match only the latter two.
-const (
-	boostExactTitle = 40
-	boostExactBody  = 20
-	boostSynTitle   = 8
-	boostSynBody    = 4
-	boostFuzzy      = 1
-	boostPrefix     = 1
-	boostFilter     = 0.001
-)
+// boostFilter keeps filter clauses from changing the order.
+const boostFilter = 0.001
 
 // termQuery matches one plan term in every form: exact, synonym, fuzzy.
 // A word of several parts matches when all its parts do, or when the whole
@@ -47,17 +36,17 @@ func (x expander) termQuery(t engine.PlanTerm) (query.Query, error) {
 		return query.NewDisjunctionQuery([]query.Query{query.NewConjunctionQuery(parts), jamo}), nil
 	}
 	clauses := []query.Query{
-		termQ(t.Text, "title", boostExactTitle),
-		termQ(t.Text, "body", boostExactBody),
-		termQ(t.Text, "title_syn", boostSynTitle),
-		termQ(t.Text, "body_syn", boostSynBody),
-		termQ(t.Text, "tags_text", boostSynBody),
+		termQ(t.Text, "title", engine.BoostExactTitle),
+		termQ(t.Text, "body", engine.BoostExactBody),
+		termQ(t.Text, "title_syn", engine.BoostSynonymTitle),
+		termQ(t.Text, "body_syn", engine.BoostSynonymBody),
+		termQ(t.Text, "tags_text", engine.BoostSynonymBody),
 	}
 	if t.Fuzziness > 0 {
 		// The term's own jamo spelling is left out: every document holding
 		// the term is matched above already, and walking a common word's
 		// postings once more is most of a query's cost.
-		q, err := x.fuzzy("terms_jamo", t.Jamo, t.Fuzziness, t.PrefixLength, boostFuzzy, t.Jamo)
+		q, err := x.fuzzy("terms_jamo", t.Jamo, t.Fuzziness, t.PrefixLength, engine.BoostFuzzy, t.Jamo)
 		if err != nil {
 			return nil, err
 		}
@@ -69,9 +58,9 @@ func (x expander) termQuery(t engine.PlanTerm) (query.Query, error) {
 // jamoQuery matches a whole word's jamo spelling, fuzzily when allowed.
 func (x expander) jamoQuery(t engine.PlanTerm) (query.Query, error) {
 	if t.Fuzziness == 0 {
-		return termQ(t.Jamo, "terms_jamo", boostFuzzy), nil
+		return termQ(t.Jamo, "terms_jamo", engine.BoostFuzzy), nil
 	}
-	return x.fuzzy("terms_jamo", t.Jamo, t.Fuzziness, t.PrefixLength, boostFuzzy, "")
+	return x.fuzzy("terms_jamo", t.Jamo, t.Fuzziness, t.PrefixLength, engine.BoostFuzzy, "")
 }
 
 func termQ(text, field string, boost float64) query.Query {
@@ -93,14 +82,14 @@ func (x expander) buildQuery(p engine.Plan) (query.Query, error) {
 		parts = append(parts, q)
 	}
 	if p.JamoPrefix != "" {
-		q, err := x.prefix("terms_jamo", p.JamoPrefix, boostPrefix)
+		q, err := x.prefix("terms_jamo", p.JamoPrefix, engine.BoostPrefix)
 		if err != nil {
 			return nil, err
 		}
 		parts = append(parts, q)
 	}
 	if p.Chosung != "" {
-		q, err := x.prefix("chosung", p.Chosung, boostPrefix)
+		q, err := x.prefix("chosung", p.Chosung, engine.BoostPrefix)
 		if err != nil {
 			return nil, err
 		}

@@ -12,20 +12,9 @@ import (
 	"github.com/searchd/searchd/searchd/engine"
 )
 
-// Boosts, as in the embedded engine: for comparable documents, exact
-// matches (which also match the synonym field and the jamo clause) rank
-// above synonym matches above fuzzy ones.
-const (
-	boostExactTitle = 40
-	boostExactBody  = 20
-	boostSynTitle   = 8
-	boostSynBody    = 4
-	boostFuzzy      = 1
-	boostPrefix     = 1
-	// maxExpansions lets a fuzzy term expand as far as Bleve's does (its
-	// clause limit), so both engines find the same spellings.
-	maxExpansions = 1024
-)
+// topTerms bounds prefix expansions like the embedded engine: the most
+// frequent matching terms only.
+var topTerms = fmt.Sprintf("top_terms_%d", engine.MaxPrefixExpansions)
 
 // termQuery matches one plan term in every form: exact, synonym, fuzzy. A
 // word of several parts matches when all its parts do, or when the whole
@@ -39,10 +28,10 @@ func termQuery(t engine.PlanTerm) es.Query {
 		return es.NewBoolQuery().Should(all, jamoQuery(t))
 	}
 	return es.NewBoolQuery().Should(
-		es.NewTermQuery("title.exact", t.Text).Boost(boostExactTitle),
-		es.NewTermQuery("body.exact", t.Text).Boost(boostExactBody),
-		es.NewTermQuery("title", t.Text).Boost(boostSynTitle),
-		es.NewTermQuery("body", t.Text).Boost(boostSynBody),
+		es.NewTermQuery("title.exact", t.Text).Boost(engine.BoostExactTitle),
+		es.NewTermQuery("body.exact", t.Text).Boost(engine.BoostExactBody),
+		es.NewTermQuery("title", t.Text).Boost(engine.BoostSynonymTitle),
+		es.NewTermQuery("body", t.Text).Boost(engine.BoostSynonymBody),
 		jamoQuery(t),
 	)
 }
@@ -51,10 +40,10 @@ func termQuery(t engine.PlanTerm) es.Query {
 // plain Levenshtein edits (no transpositions), as the planner counts them.
 func jamoQuery(t engine.PlanTerm) es.Query {
 	if t.Fuzziness == 0 {
-		return es.NewTermQuery("terms_jamo", t.Jamo).Boost(boostFuzzy)
+		return es.NewTermQuery("terms_jamo", t.Jamo).Boost(engine.BoostFuzzy)
 	}
 	return es.NewFuzzyQuery("terms_jamo", t.Jamo).Fuzziness(t.Fuzziness).PrefixLength(t.PrefixLength).
-		Transpositions(false).MaxExpansions(maxExpansions).Boost(boostFuzzy)
+		Transpositions(false).MaxExpansions(engine.MaxFuzzyExpansions).Boost(engine.BoostFuzzy)
 }
 
 // buildQuery translates a plan; user text only ever reaches Elasticsearch
@@ -65,10 +54,10 @@ func buildQuery(p engine.Plan) es.Query {
 		parts = append(parts, termQuery(t))
 	}
 	if p.JamoPrefix != "" {
-		parts = append(parts, es.NewPrefixQuery("terms_jamo", p.JamoPrefix).Boost(boostPrefix))
+		parts = append(parts, es.NewPrefixQuery("terms_jamo", p.JamoPrefix).Rewrite(topTerms).Boost(engine.BoostPrefix))
 	}
 	if p.Chosung != "" {
-		parts = append(parts, es.NewPrefixQuery("chosung", p.Chosung).Boost(boostPrefix))
+		parts = append(parts, es.NewPrefixQuery("chosung", p.Chosung).Rewrite(topTerms).Boost(engine.BoostPrefix))
 	}
 	var text es.Query
 	switch {
@@ -160,11 +149,11 @@ func (e *Engine) Suggest(ctx context.Context, p engine.SuggestPlan) ([]engine.Su
 	var parts []es.Query
 	for _, jp := range p.JamoPrefixes {
 		if jp != "" {
-			parts = append(parts, es.NewPrefixQuery("suggest_jamo", jp))
+			parts = append(parts, es.NewPrefixQuery("suggest_jamo", jp).Rewrite(topTerms))
 		}
 	}
 	if p.Chosung != "" {
-		parts = append(parts, es.NewPrefixQuery("suggest_chosung", p.Chosung))
+		parts = append(parts, es.NewPrefixQuery("suggest_chosung", p.Chosung).Rewrite(topTerms))
 	}
 	if len(parts) == 0 {
 		return nil, nil
