@@ -46,8 +46,7 @@ func unavailable(what string) error {
 // trending serves GET /api/v1/trending: the last published snapshot, one
 // cheap read, cacheable for the snapshot interval.
 func (s *Server) trending(c *gin.Context) {
-	if s.trend == nil {
-		s.fail(c, unavailable("trending"))
+	if !s.hasTrending(c) {
 		return
 	}
 	size, err := intParam(c, "size")
@@ -73,24 +72,35 @@ func (s *Server) trending(c *gin.Context) {
 	c.JSON(http.StatusOK, snap.Top(size))
 }
 
-func (s *Server) getBlocklist(c *gin.Context) {
-	if s.trend == nil {
-		s.fail(c, unavailable("trending"))
-		return
-	}
-	b, err := s.trend.Blocklist(c.Request.Context())
+// reply answers 200 with v, or the error.
+func (s *Server) reply(c *gin.Context, v any, err error) {
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, b)
+	c.JSON(http.StatusOK, v)
+}
+
+// hasTrending answers 503 when no trending service is configured.
+func (s *Server) hasTrending(c *gin.Context) bool {
+	if s.trend == nil {
+		s.fail(c, unavailable("trending"))
+		return false
+	}
+	return true
+}
+
+func (s *Server) getBlocklist(c *gin.Context) {
+	if s.hasTrending(c) {
+		b, err := s.trend.Blocklist(c.Request.Context())
+		s.reply(c, b, err)
+	}
 }
 
 // putBlocklist replaces the blocklist; a blocked keyword leaves the
 // trending list at once.
 func (s *Server) putBlocklist(c *gin.Context) {
-	if s.trend == nil {
-		s.fail(c, unavailable("trending"))
+	if !s.hasTrending(c) {
 		return
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxBlocklistBytes))
@@ -101,26 +111,16 @@ func (s *Server) putBlocklist(c *gin.Context) {
 		return
 	}
 	out, err := s.trend.SetBlocklist(c.Request.Context(), b)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, out)
+	s.reply(c, out, err)
 }
 
 // trendingCandidates is the admin debug view: every candidate with its
 // recent rate, baseline, distinct users and why it is or is not shown.
 func (s *Server) trendingCandidates(c *gin.Context) {
-	if s.trend == nil {
-		s.fail(c, unavailable("trending"))
-		return
+	if s.hasTrending(c) {
+		cands, err := s.trend.Debug(c.Request.Context())
+		s.reply(c, gin.H{"candidates": cands}, err)
 	}
-	cands, err := s.trend.Debug(c.Request.Context())
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"candidates": cands})
 }
 
 // timeRange reads from/to (RFC 3339 or YYYY-MM-DD); the default is the
