@@ -74,8 +74,20 @@ func (b *backend) close() error {
 	return errors.Join(errs...)
 }
 
-// buildBackend opens the engine and the parts around it for cfg.
+// buildBackend opens the engine and the parts around it for cfg; on error
+// it releases whatever it had opened.
 func buildBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheus.Registerer) (*backend, error) {
+	b, err := openBackend(ctx, cfg, log, reg)
+	if err != nil && b != nil {
+		err = errors.Join(err, b.close())
+	}
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheus.Registerer) (*backend, error) {
 	var analysis engine.AnalysisSettings
 	if cfg.Demo {
 		// The first index version analyzes with the demo dictionaries; an
@@ -84,6 +96,7 @@ func buildBackend(ctx context.Context, cfg config, log *zap.Logger, reg promethe
 		analysis.UserDictionary = demo.UserDictionary()
 	}
 	b := &backend{}
+	var err error
 	var (
 		store      ingest.Store
 		trendStore trending.Store
@@ -97,33 +110,33 @@ func buildBackend(ctx context.Context, cfg config, log *zap.Logger, reg promethe
 			return nil, fmt.Errorf("open the embedded engine: %w", err)
 		}
 		b.eng = eng
+		b.closers = append(b.closers, eng.Close)
 		ls, err := blevelog.Open(filepath.Join(cfg.DataDir, "search-logs"))
 		if err != nil {
-			eng.Close()
-			return nil, fmt.Errorf("open the search-log index: %w", err)
+			return b, fmt.Errorf("open the search-log index: %w", err)
 		}
 		store = ls
+		b.closers = append([]func() error{ls.Close}, b.closers...)
 		b.queue = ingest.NewMemQueue(memQueueCapacity, memQueueDead)
 		if trendStore, err = trending.NewMemoryStore(trending.StoreConfig{}, trending.SystemClock{}); err != nil {
-			return nil, err
+			return b, err
 		}
 		if salt == "" {
 			if salt, err = fileSalt(cfg.DataDir); err != nil {
-				return nil, err
+				return b, err
 			}
 		}
 		workers = embeddedLogWorkers
-		b.closers = append(b.closers, ls.Close, eng.Close)
 	case engineElastic:
 		eng, err := elastic.Open(ctx, elastic.Options{URLs: cfg.ESURLs, Prefix: cfg.ESPrefix, Analysis: analysis, Logger: log})
 		if err != nil {
 			return nil, fmt.Errorf("open the elastic engine: %w", err)
 		}
 		b.eng = eng
+		b.closers = append(b.closers, eng.Close)
 		ls, err := elasticlog.New(elasticlog.Config{URL: cfg.ESURLs[0], Prefix: cfg.ESPrefix + "search-logs-"})
 		if err != nil {
-			eng.Close()
-			return nil, err
+			return b, err
 		}
 		store = ls
 		rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, DialTimeout: 2 * time.Second,
@@ -140,22 +153,22 @@ func buildBackend(ctx context.Context, cfg config, log *zap.Logger, reg promethe
 		}
 		cancel()
 		b.queue = q
+		b.closers = append([]func() error{ls.Close, rdb.Close}, b.closers...)
 		if trendStore, err = redistrend.New(rdb, trending.StoreConfig{}, redistrend.Options{Prefix: cfg.ESPrefix + "trending:"}); err != nil {
-			return nil, err
+			return b, err
 		}
 		workers = elasticLogWorkers
-		b.closers = append(b.closers, ls.Close, rdb.Close, eng.Close)
 	default:
-		return nil, fmt.Errorf("unknown engine %q", cfg.Engine)
+		return b, fmt.Errorf("unknown engine %q", cfg.Engine)
 	}
 
 	m, err := ingest.NewMetrics(reg)
 	if err != nil {
-		return nil, err
+		return b, err
 	}
 	capper, err := ingest.NewCapper(ingest.CapperConfig{Salt: []byte(salt)}, m)
 	if err != nil {
-		return nil, err
+		return b, err
 	}
 	b.producer = ingest.NewProducer(capper, b.queue, ingest.ProducerConfig{}, m, log)
 	host, _ := os.Hostname()
@@ -163,14 +176,14 @@ func buildBackend(ctx context.Context, cfg config, log *zap.Logger, reg promethe
 		w, err := ingest.NewWorker(b.queue, store, ingest.WorkerConfig{
 			Consumer: host + "-" + strconv.Itoa(os.Getpid()) + "-" + strconv.Itoa(i)}, m, log)
 		if err != nil {
-			return nil, err
+			return b, err
 		}
 		b.workers = append(b.workers, w)
 	}
 	b.retention = &ingest.Retention{Store: store, Days: cfg.LogRetentionDays}
 	b.analytics = ingest.NewAnalytics(store, b.queue)
 	if b.trending, err = trending.New(trending.Config{Interval: cfg.TrendingInterval, Counter: trending.CounterConfig{Salt: salt}}, trendStore, reg, log); err != nil {
-		return nil, err
+		return b, err
 	}
 	// The trending store closes before the engine (the last closer).
 	b.closers = append([]func() error{b.trending.Close}, b.closers...)

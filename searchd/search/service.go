@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -35,7 +36,15 @@ type Service struct {
 	sink     engine.EventSink
 	log      *zap.Logger
 	analyses *AnalyzerCache
+	live     atomic.Pointer[liveAnalyzer]
 	now      func() time.Time
+}
+
+// liveAnalyzer is the analyzer of the live version last seen.
+type liveAnalyzer struct {
+	version int
+	created time.Time
+	a       Analyzer
 }
 
 // NewService wires a service over an engine. sink may be engine.NopSink{}.
@@ -52,9 +61,19 @@ func NewService(eng engine.Engine, sink engine.EventSink, log *zap.Logger) *Serv
 // Engine returns the engine behind the service (documents CRUD, stats).
 func (s *Service) Engine() engine.Engine { return s.eng }
 
-// Analyzer returns the analysis of the live index version.
+// Analyzer returns the analysis of the live index version, looked up only
+// when the live version changes (not on every search).
 func (s *Service) Analyzer() (Analyzer, error) {
-	return s.analyses.Get(s.eng.Live().Analysis)
+	v := s.eng.Live()
+	if c := s.live.Load(); c != nil && c.version == v.Number && c.created.Equal(v.CreatedAt) {
+		return c.a, nil
+	}
+	a, err := s.analyses.Get(v.Analysis)
+	if err != nil {
+		return nil, err
+	}
+	s.live.Store(&liveAnalyzer{version: v.Number, created: v.CreatedAt, a: a})
+	return a, nil
 }
 
 // Limits on autocomplete.
