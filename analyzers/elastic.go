@@ -48,7 +48,9 @@ func (a *Analysis) Elasticsearch() map[string]any {
 			"decompound_mode":     string(mode),
 			"discard_punctuation": true,
 		}
-		if rules := a.userDict.Rules(); len(rules) > 0 {
+		// nori matches user words case-sensitively, ours does not: give it
+		// the lower- and upper-case spellings too (c++ and C++).
+		if rules := a.userDict.CaseVariantRules(); len(rules) > 0 {
 			t["user_dictionary_rules"] = rules
 		}
 		return t

@@ -340,3 +340,19 @@ func TestAnalyzeExplainReadsNoriAttributes(t *testing.T) {
 		t.Errorf("unknown analyzer: %v, want invalid_argument", err)
 	}
 }
+
+// A Latin user word stays one token in the cluster whatever its case, as
+// in the Go analyzer (nori itself matches user words case-sensitively; the
+// generated settings give it both spellings).
+func TestUserWordsMatchInEitherCase(t *testing.T) {
+	e := openTemp(t, engine.AnalysisSettings{UserDictionary: []string{"C++"}})
+	for _, text := range []string{"C++ 스터디", "c++ 스터디"} {
+		toks, err := e.Analyze(context.Background(), engine.AnalyzeRequest{Analyzer: "search", Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(toks) == 0 || toks[0].Token != "c++" {
+			t.Errorf("%q analyzed to %+v, want c++ first", text, toks)
+		}
+	}
+}
