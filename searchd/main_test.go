@@ -337,3 +337,35 @@ func TestRunElasticEndToEnd(t *testing.T) {
 	checkService(t, s)
 	s.stop(t)
 }
+
+// TestShutdownKeepsSearchLogs: in embedded mode the log queue lives in
+// memory; a graceful shutdown right after a burst of searches drains it into
+// the log index, so a restart finds every search.
+func TestShutdownKeepsSearchLogs(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"-data", dir, "-demo", "-admin-token", "e2e", "-drain-delay", "300ms"}
+	s := startService(t, args, nil)
+	const n = 200
+	for i := range n {
+		h := map[string]string{"X-Session-ID": fmt.Sprintf("s%d", i)}
+		if code := getJSON(t, s.base+"/api/v1/search?q="+url.QueryEscape("등산"), h, nil); code != 200 {
+			t.Fatalf("search = %d", code)
+		}
+	}
+	s.stop(t)
+
+	s = startService(t, args, nil)
+	defer s.stop(t)
+	var top struct {
+		Queries []struct {
+			Query string `json:"query"`
+			Count int64  `json:"count"`
+		} `json:"queries"`
+	}
+	if code := getJSON(t, s.base+"/api/v1/admin/analytics/top-queries", map[string]string{"Authorization": "Bearer e2e"}, &top); code != 200 {
+		t.Fatalf("top-queries = %d", code)
+	}
+	if len(top.Queries) == 0 || top.Queries[0].Query != "등산" || top.Queries[0].Count != n {
+		t.Fatalf("after a restart the log index has %+v, want all %d searches for 등산", top.Queries, n)
+	}
+}
