@@ -343,7 +343,7 @@ func TestRunElasticEndToEnd(t *testing.T) {
 // the log index, so a restart finds every search.
 func TestShutdownKeepsSearchLogs(t *testing.T) {
 	dir := t.TempDir()
-	args := []string{"-data", dir, "-demo", "-admin-token", "e2e", "-drain-delay", "300ms"}
+	args := []string{"-data", dir, "-demo", "-admin-token", "e2e"}
 	s := startService(t, args, nil)
 	const n = 200
 	for i := range n {
@@ -352,9 +352,14 @@ func TestShutdownKeepsSearchLogs(t *testing.T) {
 			t.Fatalf("search = %d", code)
 		}
 	}
-	s.stop(t)
+	// Shut down at once (no drain delay), while the last events may still
+	// be queued in memory.
+	s.cancel()
+	if err := <-s.done; err != nil {
+		t.Fatalf("run = %v", err)
+	}
 
-	s = startService(t, args, nil)
+	s = startService(t, append(args, "-drain-delay", "300ms"), nil)
 	defer s.stop(t)
 	var top struct {
 		Queries []struct {
