@@ -160,12 +160,7 @@ func (s *Server) getDocument(c *gin.Context) {
 // putDocument runs PUT /api/v1/documents/:id: the id in the path wins and
 // an id in the body must match it.
 func (s *Server) putDocument(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	refresh, err := refreshParam(c)
+	id, refresh, err := writeTarget(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -201,12 +196,7 @@ func (s *Server) putDocument(c *gin.Context) {
 
 // deleteDocument runs DELETE /api/v1/documents/:id.
 func (s *Server) deleteDocument(c *gin.Context) {
-	id, err := pathID(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	refresh, err := refreshParam(c)
+	id, refresh, err := writeTarget(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -216,4 +206,14 @@ func (s *Server) deleteDocument(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"id": id, "result": "deleted"})
+}
+
+// writeTarget reads the document id from the path and ?refresh.
+func writeTarget(c *gin.Context) (string, bool, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return "", false, err
+	}
+	refresh, err := refreshParam(c)
+	return id, refresh, err
 }
