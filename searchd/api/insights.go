@@ -35,6 +35,7 @@ const (
 	defaultTrendingSize = 10
 	maxTrendingSize     = 50
 	defaultAnalyticsN   = 20
+	maxAnalyticsN       = 1000
 	defaultRange        = 24 * time.Hour
 	maxBlocklistBytes   = 256 << 10
 )
@@ -49,16 +50,9 @@ func (s *Server) trending(c *gin.Context) {
 	if !s.hasTrending(c) {
 		return
 	}
-	size, err := intParam(c, "size")
+	size, err := sizeParam(c, defaultTrendingSize, maxTrendingSize)
 	if err != nil {
 		s.fail(c, err)
-		return
-	}
-	if size == 0 {
-		size = defaultTrendingSize
-	}
-	if size > maxTrendingSize {
-		s.fail(c, engine.Errorf(engine.Invalid, "size must be between 1 and %d", maxTrendingSize))
 		return
 	}
 	snap, err := s.trend.Snapshot(c.Request.Context())
@@ -88,6 +82,20 @@ func (s *Server) hasTrending(c *gin.Context) bool {
 		return false
 	}
 	return true
+}
+
+// sizeParam reads ?size: def when absent, an error outside 1..max.
+func sizeParam(c *gin.Context, def, max int) (int, error) {
+	size, err := intParam(c, "size")
+	switch {
+	case err != nil:
+		return 0, err
+	case size == 0:
+		return def, nil
+	case size > max:
+		return 0, engine.Errorf(engine.Invalid, "size must be between 1 and %d", max)
+	}
+	return size, nil
 }
 
 func (s *Server) getBlocklist(c *gin.Context) {
@@ -153,13 +161,10 @@ func (s *Server) queryCounts(c *gin.Context, f func(context.Context, time.Time, 
 		s.fail(c, err)
 		return
 	}
-	size, err := intParam(c, "size")
+	size, err := sizeParam(c, defaultAnalyticsN, maxAnalyticsN)
 	if err != nil {
 		s.fail(c, err)
 		return
-	}
-	if size == 0 {
-		size = defaultAnalyticsN
 	}
 	counts, err := f(c.Request.Context(), from, to, size)
 	if err != nil {
@@ -194,13 +199,10 @@ func (s *Server) deadLetters(c *gin.Context) {
 		s.fail(c, unavailable("search analytics"))
 		return
 	}
-	n, err := intParam(c, "size")
+	n, err := sizeParam(c, defaultAnalyticsN, maxAnalyticsN)
 	if err != nil {
 		s.fail(c, err)
 		return
-	}
-	if n == 0 {
-		n = defaultAnalyticsN
 	}
 	dead, err := s.analytics.DeadLetters(c.Request.Context(), n)
 	if err != nil {
