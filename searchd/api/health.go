@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -64,4 +65,20 @@ func (s *Server) adminVersions(c *gin.Context) {
 		vs = []engine.Version{}
 	}
 	c.JSON(http.StatusOK, gin.H{"versions": vs})
+}
+
+// mergeVersion runs POST /api/v1/admin/versions/:version/merge: merges a
+// version's segments into one (after a bulk load or a rebuild).
+func (s *Server) mergeVersion(c *gin.Context) {
+	n, err := strconv.Atoi(c.Param("version"))
+	if err != nil || n < 1 {
+		s.fail(c, engine.Errorf(engine.Invalid, "version must be a positive integer"))
+		return
+	}
+	start := s.now()
+	if err := s.eng.MergeSegments(c.Request.Context(), n); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"version": n, "result": "merged", "took_ms": s.now().Sub(start).Milliseconds()})
 }

@@ -230,3 +230,22 @@ func BenchmarkTrendingHTTP(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 }
+
+func TestMergeVersionRoute(t *testing.T) {
+	f := newFixture(t, func(d *api.Deps) { d.AdminToken = "insights-token" })
+	if r := f.do(t, http.MethodPost, "/api/v1/admin/versions/1/merge", ""); r.Status != 401 {
+		t.Fatalf("merge without token = %d", r.Status)
+	}
+	if r := f.do(t, http.MethodPost, "/api/v1/admin/versions/1/merge", "", adminToken); r.Status != 200 || !strings.Contains(string(r.Body), `"merged"`) {
+		t.Fatalf("merge = %d %s", r.Status, r.Body)
+	}
+	if r := f.do(t, http.MethodPost, "/api/v1/admin/versions/9/merge", "", adminToken); r.Status != 404 {
+		t.Fatalf("merge of a missing version = %d %s", r.Status, r.Body)
+	}
+	if r := f.do(t, http.MethodPost, "/api/v1/admin/versions/x/merge", "", adminToken); r.Status != 400 {
+		t.Fatalf("merge of a bad version = %d", r.Status)
+	}
+	if r := f.do(t, http.MethodGet, "/api/v1/search?q=독서", ""); r.Status != 200 || !strings.Contains(string(r.Body), "book-club") {
+		t.Fatalf("search after the merge = %d %s", r.Status, r.Body)
+	}
+}

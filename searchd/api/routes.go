@@ -54,6 +54,7 @@ func (s *Server) routes(r *gin.Engine, extra []Route) (err error) {
 	admin := r.Group(AdminPrefix, s.requireAdmin)
 	admin.GET("/stats", s.adminStats)
 	admin.GET("/versions", s.adminVersions)
+	admin.POST("/versions/:version/merge", s.mergeVersion)
 	admin.GET("/trending/blocklist", s.getBlocklist)
 	admin.PUT("/trending/blocklist", s.putBlocklist)
 	admin.GET("/trending/candidates", s.trendingCandidates)

@@ -60,6 +60,10 @@ type Engine interface {
 	SwapAlias(ctx context.Context, v int) error
 	// DropVersion deletes a version that is not live.
 	DropVersion(ctx context.Context, v int) error
+	// MergeSegments merges version v's index segments into one, as
+	// Elasticsearch's _forcemerge does: worth it once after a bulk load or a
+	// rebuild (before the swap), as searches then visit one segment.
+	MergeSegments(ctx context.Context, v int) error
 
 	// Ready reports whether the engine is connected and its mappings applied.
 	Ready(ctx context.Context) error

@@ -103,6 +103,13 @@ func benchIndex(b *testing.B) (string, *bleveengine.Engine) {
 	if st.Docs == 0 {
 		nsmc.Load(b, e, corpus(b), 2000, 2)
 	}
+	// After a bulk load the index is merged into one segment, as the admin
+	// API offers (POST /api/v1/admin/versions/{v}/merge).
+	start := time.Now()
+	if err := e.MergeSegments(context.Background(), e.Live().Number); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("merged the index in %s", time.Since(start))
 	return dir, e
 }
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	blevesearch "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"go.uber.org/zap"
 
 	"github.com/searchd/searchd/mappings"
@@ -304,6 +305,26 @@ func (e *Engine) DropVersion(_ context.Context, n int) error {
 		return err
 	}
 	return os.RemoveAll(e.versionDir(n))
+}
+
+// MergeSegments implements engine.Engine with scorch's force merge.
+func (e *Engine) MergeSegments(ctx context.Context, n int) error {
+	v, err := e.get(n)
+	if err != nil {
+		return err
+	}
+	adv, err := v.idx.Advanced()
+	if err != nil {
+		return fmt.Errorf("bleve: %w", err)
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return fmt.Errorf("bleve: version %d is not a scorch index", n)
+	}
+	if err := s.ForceMerge(ctx, nil); err != nil {
+		return fmt.Errorf("bleve: merge version %d: %w", n, err)
+	}
+	return nil
 }
 
 // Close implements engine.Engine.

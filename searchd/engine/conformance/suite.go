@@ -372,6 +372,13 @@ func runVersions(t *testing.T, open Opener) {
 	if n, err := eng.CopyVersion(ctx, first, v, mark); err != nil || n != 1 {
 		t.Fatalf("catch-up copied %d (%v), want 1", n, err)
 	}
+	// A rebuilt version is merged into one segment before it goes live.
+	if err := eng.MergeSegments(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.MergeSegments(ctx, v+100); engine.ErrorCode(err) != engine.NotFound {
+		t.Fatalf("merging a missing version: %v, want not_found", err)
+	}
 	if err := eng.SwapAlias(ctx, v); err != nil {
 		t.Fatal(err)
 	}

@@ -325,6 +325,26 @@ func (e *Engine) DropVersion(ctx context.Context, n int) error {
 	return nil
 }
 
+// MergeSegments implements engine.Engine with _forcemerge to one segment.
+// It waits for the merge, so it runs under the caller's context rather
+// than the per-request timeout.
+func (e *Engine) MergeSegments(ctx context.Context, n int) error {
+	c, _, err := e.conn()
+	if err != nil {
+		return err
+	}
+	vctx, cancel := e.ctx(ctx)
+	v, err := e.version(vctx, c, n)
+	cancel()
+	if err != nil {
+		return err
+	}
+	if _, err := c.Forcemerge(v.index).MaxNumSegments(1).Do(ctx); err != nil {
+		return translate(ctx, "merge version "+strconv.Itoa(n), err)
+	}
+	return nil
+}
+
 // CopyVersion implements engine.Engine: a search_after scan of from (only
 // documents updated at or after since, when set), each page re-derived with
 // to's analyzer and bulk-written into to. Both indexes are refreshed so the
