@@ -12,6 +12,8 @@ package elastic_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -37,12 +39,13 @@ func BenchmarkEnginesNSMC(b *testing.B) {
 	settings := nsmc.AnalysisSettings()
 	node := testenv.OpenSearch(b)
 	prefix := node.Prefix(b) // the parent's: indexes outlive the index sub-benchmark
+	dir := b.TempDir()       // likewise for the embedded engine's files
 	engines := []struct {
 		name string
 		open func(b *testing.B, n int) engine.Engine
 	}{
-		{"embedded", func(b *testing.B, _ int) engine.Engine {
-			e, err := bleveengine.Open(b.TempDir(), bleveengine.Options{Analysis: settings})
+		{"embedded", func(b *testing.B, n int) engine.Engine {
+			e, err := bleveengine.Open(filepath.Join(dir, strconv.Itoa(n)), bleveengine.Options{Analysis: settings})
 			if err != nil {
 				b.Fatal(err)
 			}
