@@ -126,6 +126,17 @@ func (x expander) buildQuery(p engine.Plan) (query.Query, error) {
 	return query.NewConjunctionQuery(filters), nil
 }
 
+// liveReader returns the live version and a snapshot reader of its index
+// (for expansions); the caller closes the reader.
+func (e *Engine) liveReader() (*version, index.IndexReader, error) {
+	v, err := e.live()
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := v.reader()
+	return v, r, err
+}
+
 // reader opens a snapshot reader of the version's index for expansions.
 func (v *version) reader() (index.IndexReader, error) {
 	adv, err := v.idx.Advanced()
@@ -155,11 +166,7 @@ func sortOrder(s engine.Sort) []string {
 
 // Search implements engine.Engine.
 func (e *Engine) Search(ctx context.Context, p engine.Plan) (engine.Result, error) {
-	v, err := e.live()
-	if err != nil {
-		return engine.Result{}, err
-	}
-	r, err := v.reader()
+	v, r, err := e.liveReader()
 	if err != nil {
 		return engine.Result{}, err
 	}
@@ -196,11 +203,7 @@ func translate(ctx context.Context, err error) error {
 
 // Suggest implements engine.Engine.
 func (e *Engine) Suggest(ctx context.Context, p engine.SuggestPlan) ([]engine.SuggestHit, error) {
-	v, err := e.live()
-	if err != nil {
-		return nil, err
-	}
-	r, err := v.reader()
+	v, r, err := e.liveReader()
 	if err != nil {
 		return nil, err
 	}
@@ -250,11 +253,7 @@ const maxSimilarScan = 2000
 // SimilarTerms implements engine.Engine with Bleve's Levenshtein automaton
 // over the terms_jamo dictionary.
 func (e *Engine) SimilarTerms(ctx context.Context, jamo string, maxEdits, size int) ([]engine.TermCount, error) {
-	v, err := e.live()
-	if err != nil {
-		return nil, err
-	}
-	r, err := v.reader()
+	_, r, err := e.liveReader()
 	if err != nil {
 		return nil, err
 	}
