@@ -1,6 +1,7 @@
 package bleve
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -18,8 +19,14 @@ import (
 // and engine.MaxPrefixExpansions terms are kept: the closest first, then
 // the most frequent.
 
-// maxDictScan bounds the dictionary terms one expansion visits.
-const maxDictScan = 20_000
+// maxDictScan bounds the dictionary terms one expansion visits. It must
+// not cut a scan short in practice: the dictionary is in byte order, so a
+// cut would keep the alphabetically first completions, not the frequent
+// ones (on the full corpus ㅇㅕㅇㅎ has over 20,000 completions before 영화).
+const maxDictScan = 1_000_000
+
+// preselect: how many candidates per kept term get their frequency read.
+const preselect = 4
 
 type expander struct {
 	r index.IndexReader
@@ -31,7 +38,13 @@ type candidate struct {
 	dist  uint8
 }
 
-func (x expander) collect(d index.FieldDict, err error, keep int) ([]candidate, error) {
+// collect reads up to maxDictScan entries of d and keeps the best keep:
+// closest first (fuzzy dictionaries), then most frequent. The counts a
+// dictionary iterator reports are not reliable (zapx reports 1 for terms
+// deep under a short prefix, and may leave a stale EditDistance in prefix
+// dictionaries), so the shortest candidates — the likeliest words — are
+// preselected and their document frequencies read from the postings.
+func (x expander) collect(d index.FieldDict, err error, field string, keep int, fuzzy bool) ([]candidate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bleve: expand: %w", err)
 	}
@@ -45,16 +58,37 @@ func (x expander) collect(d index.FieldDict, err error, keep int) ([]candidate, 
 		if de == nil {
 			break
 		}
-		out = append(out, candidate{de.Term, de.Count, de.EditDistance})
+		c := candidate{term: de.Term}
+		if fuzzy {
+			c.dist = de.EditDistance
+		}
+		out = append(out, c)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].dist != out[j].dist {
 			return out[i].dist < out[j].dist
 		}
-		if out[i].count != out[j].count {
-			return out[i].count > out[j].count
+		if len(out[i].term) != len(out[j].term) {
+			return len(out[i].term) < len(out[j].term)
 		}
 		return out[i].term < out[j].term
+	})
+	if len(out) > preselect*keep {
+		out = out[:preselect*keep]
+	}
+	for i := range out {
+		tfr, err := x.r.TermFieldReader(context.Background(), []byte(out[i].term), field, false, false, false)
+		if err != nil {
+			return nil, fmt.Errorf("bleve: expand: %w", err)
+		}
+		out[i].count = tfr.Count()
+		tfr.Close()
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].dist != out[j].dist {
+			return out[i].dist < out[j].dist
+		}
+		return out[i].count > out[j].count
 	})
 	if len(out) > keep {
 		out = out[:keep]
@@ -79,7 +113,7 @@ func (x expander) fuzzy(field, term string, fuzziness, prefix int, boost float64
 		n++
 	}
 	d, err := fr.FieldDictFuzzy(field, term, fuzziness, pre)
-	cands, err := x.collect(d, err, engine.MaxFuzzyExpansions)
+	cands, err := x.collect(d, err, field, engine.MaxFuzzyExpansions, true)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +132,7 @@ func (x expander) fuzzy(field, term string, fuzziness, prefix int, boost float64
 // start with p.
 func (x expander) prefix(field, p string, boost float64) (query.Query, error) {
 	d, err := x.r.FieldDictPrefix(field, []byte(p))
-	cands, err := x.collect(d, err, engine.MaxPrefixExpansions)
+	cands, err := x.collect(d, err, field, engine.MaxPrefixExpansions, false)
 	if err != nil {
 		return nil, err
 	}
