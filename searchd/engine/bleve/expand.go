@@ -131,16 +131,69 @@ func (x expander) fuzzy(field, term string, fuzziness, prefix int, boost float64
 // prefix returns a disjunction of the most frequent indexed terms that
 // start with p.
 func (x expander) prefix(field, p string, boost float64) (query.Query, error) {
-	d, err := x.r.FieldDictPrefix(field, []byte(p))
-	cands, err := x.collect(d, err, field, engine.MaxPrefixExpansions, false)
+	cands, err := x.shortCompletions(field, p, engine.MaxPrefixExpansions)
 	if err != nil {
 		return nil, err
+	}
+	if len(cands) < engine.MaxPrefixExpansions {
+		// Few short completions: the range is small, read it all.
+		d, err := x.r.FieldDictPrefix(field, []byte(p))
+		if cands, err = x.collect(d, err, field, engine.MaxPrefixExpansions, false); err != nil {
+			return nil, err
+		}
 	}
 	clauses := make([]query.Query, 0, len(cands))
 	for _, c := range cands {
 		clauses = append(clauses, termQ(c.term, field, boost))
 	}
 	return disjunctionOrNone(clauses), nil
+}
+
+// completionAlphabet is what follows a jamo or 초성 prefix: the jamo that
+// hangul.Jamo and hangul.Chosung write (compound vowels and finals split).
+var completionAlphabet = []rune("ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎㅏㅐㅑㅒㅓㅔㅕㅖㅗㅛㅜㅠㅡㅣ")
+
+// shortCompletions looks up p and p followed by one or two more jamo
+// directly (about a thousand term lookups, no dictionary scan) and keeps
+// the keep most frequent that exist. On a large index a common prefix has
+// tens of thousands of completions, mostly one-off run-together words;
+// its frequent completions are short.
+func (x expander) shortCompletions(field, p string, keep int) ([]candidate, error) {
+	var out []candidate
+	add := func(term string) error {
+		tfr, err := x.r.TermFieldReader(context.Background(), []byte(term), field, false, false, false)
+		if err != nil {
+			return fmt.Errorf("bleve: expand: %w", err)
+		}
+		if n := tfr.Count(); n > 0 {
+			out = append(out, candidate{term: term, count: n})
+		}
+		return tfr.Close()
+	}
+	if err := add(p); err != nil {
+		return nil, err
+	}
+	for _, a := range completionAlphabet {
+		pa := p + string(a)
+		if err := add(pa); err != nil {
+			return nil, err
+		}
+		for _, b := range completionAlphabet {
+			if err := add(pa + string(b)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].count != out[j].count {
+			return out[i].count > out[j].count
+		}
+		return out[i].term < out[j].term
+	})
+	if len(out) > keep {
+		out = out[:keep]
+	}
+	return out, nil
 }
 
 // disjunctionOrNone matches any clause; with none it matches nothing.
