@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"maps"
 	"net"
 	"net/url"
 	"os"
@@ -364,7 +365,7 @@ func validate(c *composeFile, fsys fs.FS) []problem {
 	}
 	flagEnv := k.flagEnv()
 	hostPorts := map[string]string{}
-	for _, name := range sortedKeys(c.Services) {
+	for _, name := range slices.Sorted(maps.Keys(c.Services)) {
 		s := c.Services[name]
 		if s == nil {
 			k.addf(name, "empty service")
@@ -388,7 +389,7 @@ func validate(c *composeFile, fsys fs.FS) []problem {
 		k.addf("redis", "image %q: want redis:7", s.Image)
 	}
 	k.checkEngineImages()
-	for _, name := range sortedKeys(c.Volumes) {
+	for _, name := range slices.Sorted(maps.Keys(c.Volumes)) {
 		used := false
 		for _, s := range c.Services {
 			used = used || (s != nil && slices.ContainsFunc(s.Volumes, func(m mount) bool { return m.Source == name }))
@@ -451,7 +452,7 @@ func (k *checker) checkService(name string, s *service) {
 	if s.Restart == "" || s.Restart == "no" {
 		k.addf(name, "no restart policy")
 	}
-	for _, dep := range sortedKeys(s.DependsOn) {
+	for _, dep := range slices.Sorted(maps.Keys(s.DependsOn)) {
 		d := k.c.Services[dep]
 		switch {
 		case d == nil:
@@ -481,7 +482,7 @@ func containerPorts(s *service) []string {
 // checkSearchd: a searchd instance's wiring.
 func (k *checker) checkSearchd(name string, s *service, flagEnv map[string]bool) {
 	env := s.Environment
-	for _, v := range sortedKeys(env) {
+	for _, v := range slices.Sorted(maps.Keys(env)) {
 		if strings.HasPrefix(v, "SEARCHD_") && !flagEnv[v] {
 			k.addf(name, "%s is not a flag default in %s", v, configPath)
 		}
@@ -495,7 +496,7 @@ func (k *checker) checkSearchd(name string, s *service, flagEnv map[string]bool)
 		k.addf(name, "SEARCHD_ENGINE=%q: want elastic", e)
 	}
 	pointsAt := map[string]bool{}
-	for _, v := range sortedKeys(env) {
+	for _, v := range slices.Sorted(maps.Keys(env)) {
 		for _, addr := range strings.Split(env[v], ",") {
 			host, port, ok := serviceAddr(strings.TrimSpace(addr))
 			if !ok {
@@ -665,15 +666,6 @@ func (k *checker) checkEngineImages() {
 			}
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // ---- tests -------------------------------------------------------------

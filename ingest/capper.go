@@ -8,9 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"hash"
+	"maps"
 	"math"
 	"net/netip"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -253,7 +254,7 @@ func (c *Capper) filters(f map[string][]string) []string {
 		return nil
 	}
 	var out []string
-	for _, k := range sortedKeys(f) {
+	for _, k := range slices.Sorted(maps.Keys(f)) {
 		if !validKey(k) {
 			c.metrics.capN("filters", ReasonKeyInvalid, len(f[k]))
 			continue
@@ -353,7 +354,7 @@ func (c *Capper) context(in map[string]any) (map[string]any, []string) {
 	}
 	out := make(map[string]any, min(len(in), MaxContextKeys))
 	kv := make([]string, 0, min(len(in), MaxContextKeys))
-	for _, k := range sortedKeys(in) {
+	for _, k := range slices.Sorted(maps.Keys(in)) {
 		if !validKey(k) {
 			c.metrics.capOne("context", ReasonKeyInvalid)
 			continue
@@ -424,13 +425,4 @@ func scalar(v any) (any, string, error) {
 		return nil, "", errNotFinite
 	}
 	return f, strconv.FormatFloat(f, 'g', -1, 64), nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

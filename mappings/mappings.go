@@ -7,6 +7,8 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 )
@@ -62,7 +64,7 @@ func DocumentFields() ([]Field, error) {
 		return nil, fmt.Errorf("mappings: documents.bleve.json: %w", err)
 	}
 	var out []Field
-	for _, name := range sortedKeys(raw.Default.Properties) {
+	for _, name := range slices.Sorted(maps.Keys(raw.Default.Properties)) {
 		fs := raw.Default.Properties[name].Fields
 		if len(fs) != 1 || fs[0].Name != name {
 			return nil, fmt.Errorf("mappings: property %q must have exactly one field of the same name", name)

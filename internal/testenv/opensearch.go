@@ -9,10 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -180,7 +181,7 @@ func (n *OpenSearchNode) deleteAll(ctx context.Context, prefix string) error {
 		errs = append(errs, err)
 	}
 	for index, a := range aliases {
-		for _, alias := range sortedKeys(a.Aliases) {
+		for _, alias := range slices.Sorted(maps.Keys(a.Aliases)) {
 			path := "/" + url.PathEscape(index) + "/_alias/" + url.PathEscape(alias)
 			if err := n.expect(ctx, http.MethodDelete, path, http.StatusOK, http.StatusNotFound); err != nil {
 				errs = append(errs, err)
@@ -204,7 +205,7 @@ func (n *OpenSearchNode) deleteAll(ctx context.Context, prefix string) error {
 	if err := n.getJSON(ctx, "/_template/"+pattern, &legacy); err != nil {
 		errs = append(errs, err)
 	}
-	for _, name := range sortedKeys(legacy) {
+	for _, name := range slices.Sorted(maps.Keys(legacy)) {
 		if err := n.expect(ctx, http.MethodDelete, "/_template/"+url.PathEscape(name), http.StatusOK, http.StatusNotFound); err != nil {
 			errs = append(errs, err)
 		}
@@ -241,13 +242,4 @@ func (n *OpenSearchNode) expect(ctx context.Context, method, path string, ok ...
 		}
 	}
 	return fmt.Errorf("%s %s: HTTP %d: %s", method, path, status, body)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
