@@ -152,9 +152,9 @@ const (
 	subBatchesInFlight = 4
 )
 
-// IndexBatch implements engine.Engine: documents are validated and
-// analyzed by a pool of workers and written in Bleve batches, several at
-// once. Within one call the last write of an id wins.
+// IndexBatch implements engine.Engine: documents are validated, analyzed
+// by a pool of workers and written in Bleve batches, several at once.
+// Within one call the last valid write of an id wins.
 func (e *Engine) IndexBatch(ctx context.Context, docs []engine.Document, _ bool) ([]engine.ItemResult, error) {
 	v, err := e.live()
 	if err != nil {
@@ -164,22 +164,25 @@ func (e *Engine) IndexBatch(ctx context.Context, docs []engine.Document, _ bool)
 }
 
 func (e *Engine) indexChunked(ctx context.Context, v *version, docs []engine.Document) ([]engine.ItemResult, error) {
-	if len(docs) <= subBatchSize {
-		return e.indexInto(ctx, v, docs)
-	}
-	// Earlier writes of an id are superseded by the last one; drop them so
-	// concurrent batches cannot reorder them.
+	// Invalid documents are answered at once. Of the valid writes of one id
+	// only the last is indexed (as in _bulk, where it would overwrite the
+	// earlier ones), so concurrent batches cannot reorder them; the earlier
+	// writes report its outcome.
+	results := make([]engine.ItemResult, len(docs))
 	last := make(map[string]int, len(docs))
 	for i, d := range docs {
+		if err := engine.ValidateDocument(d); err != nil {
+			results[i] = failed(d.ID, err)
+			continue
+		}
 		last[d.ID] = i
 	}
-	keep := make([]int, 0, len(docs))
+	keep := make([]int, 0, len(last))
 	for i, d := range docs {
-		if last[d.ID] == i {
+		if j, ok := last[d.ID]; ok && j == i {
 			keep = append(keep, i)
 		}
 	}
-	results := make([]engine.ItemResult, len(docs))
 	errs := make(chan error, (len(keep)+subBatchSize-1)/subBatchSize)
 	sem := make(chan struct{}, subBatchesInFlight)
 	var wg sync.WaitGroup
@@ -209,13 +212,15 @@ func (e *Engine) indexChunked(ctx context.Context, v *version, docs []engine.Doc
 		return nil, err
 	}
 	for i, d := range docs {
-		if last[d.ID] != i {
-			results[i] = results[last[d.ID]]
+		if j, ok := last[d.ID]; ok && j != i && results[i].Error == nil {
+			results[i] = results[j]
 		}
 	}
 	return results, nil
 }
 
+// indexInto analyzes valid documents with distinct ids and writes them as
+// one Bleve batch.
 func (e *Engine) indexInto(ctx context.Context, v *version, docs []engine.Document) ([]engine.ItemResult, error) {
 	results := make([]engine.ItemResult, len(docs))
 	built := make([]*document.Document, len(docs))
@@ -228,10 +233,6 @@ func (e *Engine) indexInto(ctx context.Context, v *version, docs []engine.Docume
 			defer wg.Done()
 			for i := range next {
 				results[i] = engine.ItemResult{ID: docs[i].ID, Status: 201}
-				if err := engine.ValidateDocument(docs[i]); err != nil {
-					results[i] = failed(docs[i].ID, err)
-					continue
-				}
 				doc, err := e.build(search.Derive(v.analyzer, docs[i], now))
 				if err != nil {
 					results[i] = failed(docs[i].ID, err)
@@ -254,17 +255,6 @@ func (e *Engine) indexInto(ctx context.Context, v *version, docs []engine.Docume
 	wg.Wait()
 
 	b := v.idx.NewBatch()
-	seen := make(map[string]int, len(docs))
-	for i, d := range built {
-		if d == nil {
-			continue
-		}
-		if j, dup := seen[docs[i].ID]; dup {
-			// The last write of an id in one batch wins, as in _bulk.
-			built[j] = nil
-		}
-		seen[docs[i].ID] = i
-	}
 	for _, d := range built {
 		if d != nil {
 			if err := b.IndexAdvanced(d); err != nil {

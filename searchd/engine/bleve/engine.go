@@ -227,7 +227,8 @@ func (e *Engine) Versions(context.Context) ([]engine.Version, error) {
 
 // CreateVersion implements engine.Engine.
 func (e *Engine) CreateVersion(_ context.Context, a engine.AnalysisSettings) (int, error) {
-	if _, err := analyzerCache.Get(a); err != nil {
+	an, err := analyzerCache.Get(a)
+	if err != nil {
 		return 0, engine.Errorf(engine.Invalid, "analysis settings: %v", err)
 	}
 	m, err := mappings.DocumentsBleve()
@@ -254,7 +255,6 @@ func (e *Engine) CreateVersion(_ context.Context, a engine.AnalysisSettings) (in
 		return 0, fmt.Errorf("bleve: create version %d: %w", n, err)
 	}
 	it := manifestItem{Number: n, CreatedAt: e.now().UTC(), Analysis: a}
-	an, _ := analyzerCache.Get(a)
 	e.open[n] = &version{number: n, idx: idx, analyzer: an, settings: a}
 	e.manifest.Versions = append(e.manifest.Versions, it)
 	if err := e.writeManifest(); err != nil {

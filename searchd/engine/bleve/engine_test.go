@@ -63,3 +63,26 @@ func TestReopenKeepsDocumentsAndVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Within one batch the last valid write of an id wins; an invalid later
+// write does not undo an earlier valid one.
+func TestBatchLastValidWriteWins(t *testing.T) {
+	e := openTemp(t, engine.AnalysisSettings{})
+	ctx := context.Background()
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	items, err := e.IndexBatch(ctx, []engine.Document{
+		{ID: "a", Title: "첫 번째", CreatedAt: at},
+		{ID: "a", Title: "두 번째", CreatedAt: at},
+		{ID: "a", CreatedAt: at}, // no title or body: invalid
+	}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if items[0].Error != nil || items[1].Error != nil || items[2].Error == nil {
+		t.Fatalf("items = %+v", items)
+	}
+	got, err := e.Get(ctx, "a")
+	if err != nil || got.Title != "두 번째" {
+		t.Fatalf("get = %+v, %v; want the second write", got, err)
+	}
+}

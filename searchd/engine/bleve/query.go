@@ -247,11 +247,9 @@ func (e *Engine) Suggest(ctx context.Context, p engine.SuggestPlan) ([]engine.Su
 	return out, nil
 }
 
-// maxSimilarScan bounds how many dictionary terms one lookup visits.
-const maxSimilarScan = 2000
-
 // SimilarTerms implements engine.Engine with Bleve's Levenshtein automaton
-// over the terms_jamo dictionary.
+// over the terms_jamo dictionary, choosing candidates like fuzzy matching
+// does (closest, then most frequent by their postings).
 func (e *Engine) SimilarTerms(ctx context.Context, jamo string, maxEdits, size int) ([]engine.TermCount, error) {
 	_, r, err := e.liveReader()
 	if err != nil {
@@ -262,24 +260,17 @@ func (e *Engine) SimilarTerms(ctx context.Context, jamo string, maxEdits, size i
 	if !ok {
 		return nil, errors.New("bleve: the index reader has no fuzzy dictionary")
 	}
-	dict, err := fr.FieldDictFuzzy("terms_jamo", jamo, min(maxEdits, 2), "")
+	d, err := fr.FieldDictFuzzy("terms_jamo", jamo, min(maxEdits, 2), "")
+	cands, err := expander{r}.collect(d, err, "terms_jamo", size, true)
 	if err != nil {
-		return nil, fmt.Errorf("bleve: similar terms: %w", err)
+		return nil, err
 	}
-	defer dict.Close()
-	var out []engine.TermCount
-	for i := 0; i < maxSimilarScan; i++ {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		de, err := dict.Next()
-		if err != nil {
-			return nil, fmt.Errorf("bleve: similar terms: %w", err)
-		}
-		if de == nil {
-			break
-		}
-		out = append(out, engine.TermCount{Term: de.Term, Count: de.Count})
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	out := make([]engine.TermCount, 0, len(cands))
+	for _, c := range cands {
+		out = append(out, engine.TermCount{Term: c.term, Count: c.count})
 	}
 	return engine.TopTerms(out, size), nil
 }
