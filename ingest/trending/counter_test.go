@@ -13,19 +13,19 @@ import (
 	"github.com/searchd/searchd/searchd/engine"
 )
 
-// gatedStore blocks Add until the gate opens.
+// gatedStore blocks Dedup until the gate opens.
 type gatedStore struct {
 	*trending.MemoryStore
 	gate chan struct{}
 }
 
-func (g *gatedStore) Add(ctx context.Context, hits []trending.Hit) (int, error) {
+func (g *gatedStore) Dedup(ctx context.Context, hits []trending.Hit) ([]bool, error) {
 	select {
 	case <-g.gate:
 	case <-ctx.Done():
-		return 0, ctx.Err()
+		return nil, ctx.Err()
 	}
-	return g.MemoryStore.Add(ctx, hits)
+	return g.MemoryStore.Dedup(ctx, hits)
 }
 
 func metricValue(t *testing.T, reg *prometheus.Registry, name, label string) float64 {

@@ -8,9 +8,12 @@
 // keyword, drops noise (counted by reason in
 // searchd_trending_excluded_total), hashes the user's identity and queues a
 // [Hit] on a bounded channel; when the channel is full the hit is dropped and
-// counted in searchd_trending_dropped_total{reason="queue_full"}. A worker
-// drains the channel in batches into a [Store]: one pipelined call per batch
-// (one EVALSHA for Redis).
+// counted in searchd_trending_dropped_total{reason="queue_full"}. Workers
+// drain the channel in batches and ask the [Store] which hits count (the
+// dedup decision, one EVALSHA per batch for Redis, shared at once by every
+// instance); counted hits are aggregated per keyword in a [Tally] that is
+// written every CountInterval (1 s), one update per keyword rather than
+// per search.
 //
 // A [Job] runs on every instance but computes only while it holds the
 // leader lock (a Store lock with expiry, renewed every third of its TTL; a

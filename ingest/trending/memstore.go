@@ -57,56 +57,76 @@ func NewMemoryStore(cfg StoreConfig, clock Clock) (*MemoryStore, error) {
 // Config implements Store.
 func (s *MemoryStore) Config() StoreConfig { return s.cfg }
 
-// Add implements Store.
-func (s *MemoryStore) Add(ctx context.Context, hits []Hit) (int, error) {
+// Dedup implements Store.
+func (s *MemoryStore) Dedup(ctx context.Context, hits []Hit) ([]bool, error) {
 	if err := ctx.Err(); err != nil {
-		return 0, err
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	win := s.cfg.DedupWindow.Seconds()
-	n := 0
-	for _, h := range hits {
+	ok := make([]bool, len(hits))
+	for i, h := range hits {
 		t := Seconds(h.Time)
-		if math.IsNaN(s.landmark) {
-			s.landmark = t
-		}
-		if s.ls*(t-s.landmark) > HardRescaleExponent {
-			s.rescale(t)
-		}
 		dk := dedupKey{h.User, h.Key}
-		if last, ok := s.dedup[dk]; ok && t-last < win {
+		if last, seen := s.dedup[dk]; seen && t-last < win {
 			continue
 		}
 		s.dedup[dk] = t
-		n++
-		ws, wl := math.Exp(s.ls*(t-s.landmark)), math.Exp(s.ll*(t-s.landmark))
-		s.short[h.Key] += ws
-		s.long[h.Key] += wl
-		s.totS += ws
-		s.totL += wl
-		b := s.cfg.UsersBucket(h.Time)
-		byKey := s.users[b]
-		if byKey == nil {
-			byKey = map[string]map[string]struct{}{}
-			s.users[b] = byKey
+		ok[i] = true
+	}
+	return ok, nil
+}
+
+// Count implements Store.
+func (s *MemoryStore) Count(ctx context.Context, t *Tally) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if t == nil || t.Hits == 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if math.IsNaN(s.landmark) {
+		s.landmark = t.Ref
+	}
+	if s.ls*(t.Ref-s.landmark) > HardRescaleExponent {
+		s.rescale(t.Ref)
+	}
+	fs, fl := math.Exp(s.ls*(t.Ref-s.landmark)), math.Exp(s.ll*(t.Ref-s.landmark))
+	s.totS += t.RecentTotal * fs
+	s.totL += t.BaselineTotal * fl
+	for _, k := range t.Keys {
+		s.short[k.Key] += k.Recent * fs
+		s.long[k.Key] += k.Baseline * fl
+		for b, us := range k.Users {
+			byKey := s.users[b]
+			if byKey == nil {
+				byKey = map[string]map[string]struct{}{}
+				s.users[b] = byKey
+			}
+			set := byKey[k.Key]
+			if set == nil {
+				set = map[string]struct{}{}
+				byKey[k.Key] = set
+			}
+			for _, u := range us {
+				set[u] = struct{}{}
+			}
 		}
-		set := byKey[h.Key]
-		if set == nil {
-			set = map[string]struct{}{}
-			byKey[h.Key] = set
-		}
-		set[h.User] = struct{}{}
-		sf := s.surfaces[h.Key]
+		sf := s.surfaces[k.Key]
 		if sf == nil {
 			sf = map[string]int64{}
-			s.surfaces[h.Key] = sf
+			s.surfaces[k.Key] = sf
 		}
-		if _, ok := sf[h.Surface]; ok || len(sf) < s.cfg.MaxSurfaces {
-			sf[h.Surface]++
+		for _, c := range k.SortedSurfaces() {
+			if _, ok := sf[c.Surface]; ok || len(sf) < s.cfg.MaxSurfaces {
+				sf[c.Surface] += c.N
+			}
 		}
 	}
-	return n, nil
+	return nil
 }
 
 // rescale moves the landmark to t. Callers hold mu.

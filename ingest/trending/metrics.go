@@ -11,6 +11,7 @@ type metrics struct {
 	counted   prometheus.Counter
 	dupes     prometheus.Counter
 	batch     prometheus.Histogram
+	tally     prometheus.Histogram
 	snapshot  prometheus.Histogram
 	leader    prometheus.Gauge
 	shown     prometheus.Gauge
@@ -29,7 +30,10 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		dupes: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "searchd_trending_deduplicated_total", Help: "Search events not counted because the user already counted for the keyword in the dedup window."}),
 		batch: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "searchd_trending_batch_seconds", Help: "Time to write one batch of hits to the store.",
+			Name: "searchd_trending_batch_seconds", Help: "Time to deduplicate one batch of hits in the store.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 12)}),
+		tally: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "searchd_trending_count_seconds", Help: "Time to write one tally of counted hits (one update per keyword) to the store.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 12)}),
 		snapshot: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "searchd_trending_snapshot_seconds", Help: "Time to compute and store one snapshot.",
@@ -48,7 +52,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.published, m.excluded, m.dropped, m.counted, m.dupes, m.batch, m.snapshot, m.leader, m.shown} {
+	for _, c := range []prometheus.Collector{m.published, m.excluded, m.dropped, m.counted, m.dupes, m.batch, m.tally, m.snapshot, m.leader, m.shown} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -119,10 +119,14 @@ type Pool struct {
 type Store interface {
 	// Config is the counting model the store was built with.
 	Config() StoreConfig
-	// Add counts a batch of hits: each is accepted unless its user has an
-	// accepted hit for the key within DedupWindow before it. It returns
-	// how many were accepted.
-	Add(ctx context.Context, hits []Hit) (int, error)
+	// Dedup decides which hits of a batch count, in order: a hit counts
+	// unless its user has a counted hit for the key within DedupWindow
+	// before it. The decision is recorded at once (later batches, from any
+	// instance, see it); the counts themselves arrive through Count.
+	Dedup(ctx context.Context, hits []Hit) ([]bool, error)
+	// Count adds a tally of counted hits to the decayed sets, the totals,
+	// the distinct users and the display forms.
+	Count(ctx context.Context, t *Tally) error
 	// Pool returns every member of the recent set with its decayed counts
 	// and the decayed totals, all at now.
 	Pool(ctx context.Context, now time.Time) (Pool, error)

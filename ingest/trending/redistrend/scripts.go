@@ -25,81 +25,114 @@ local function rescale(p, ls, ll, L, newL)
 end
 `
 
-// addScript counts a batch. ARGV: prefix, λs, λl, dedup window s, dedup
-// TTL s, users window s, users TTL s, max surfaces, hard rescale exponent,
-// then (key, user, surface, t, dedup key) per hit. Returns the number
-// accepted.
+// dedupScript decides a batch of hits in order. ARGV: prefix, dedup
+// window W in seconds, bucket hash TTL in seconds, then (field, t) per hit,
+// field = user NUL key. Returns one '1' (counted) or '0' per hit.
 //
-// Per hit: one SET NX EX for dedup (plus GET/SET when the pair was seen
-// before, to compare event times — the clock is injectable, so dedup keys
-// hold the accepted time and Redis expiry only cleans up). Per distinct
-// key in the batch: ZINCRBY on each set, PFADD per users bucket with its
-// EXPIRE (only when PFADD changed the HLL: creating it always does),
-// HINCRBY per surface form.
-var addScript = redis.NewScript(rescaleLua + `
+// Dedup state is one hash per W-long bucket of time (P+"d:<bucket>"),
+// field → counted time. A pair counted within W before t is in t's bucket
+// or the one before, so two HMGETs per bucket of the batch find it: an
+// exact sliding window, with per-hit work inside HMGET/HSET rather than a
+// command (and an expiry) per hit. Times are compared, not left to Redis
+// expiry, because the clock is injectable (accelerated replays).
+var dedupScript = redis.NewScript(`
+local p, win, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local n = (#ARGV - 3) / 2
+local groups, order = {}, {}
+for i = 1, n do
+  local b = math.floor(tonumber(ARGV[3 + 2 * i]) / win)
+  local g = groups[b]
+  if not g then
+    g = {}
+    groups[b] = g
+    order[#order + 1] = b
+  end
+  g[#g + 1] = i
+end
+local out = {}
+for _, b in ipairs(order) do
+  local g, fields = groups[b], {}
+  for j, i in ipairs(g) do fields[j] = ARGV[2 + 2 * i] end
+  local cur = p .. 'd:' .. string.format('%d', b)
+  local a = redis.call('HMGET', cur, unpack(fields))
+  local c = redis.call('HMGET', p .. 'd:' .. string.format('%d', b - 1), unpack(fields))
+  local seen, set = {}, {}
+  for j, i in ipairs(g) do
+    local f, ts = fields[j], ARGV[3 + 2 * i]
+    local t = tonumber(ts)
+    local last = seen[f] or tonumber(a[j] or '') or tonumber(c[j] or '')
+    if (not last) or t - last >= win then
+      seen[f] = t
+      set[#set + 1] = f
+      set[#set + 1] = ts
+      out[i] = '1'
+    else
+      out[i] = '0'
+    end
+  end
+  if #set > 0 then
+    redis.call('HSET', cur, unpack(set))
+    redis.call('EXPIRE', cur, ttl)
+  end
+end
+return table.concat(out)
+`)
+
+// countScript adds (part of) a trending.Tally. ARGV: prefix, λs, λl,
+// users TTL s, max surfaces, hard rescale exponent, the tally's Ref, its
+// short and long totals (0 in all parts but the first), then per keyword:
+// key, short weight, long weight, number of users buckets, per bucket
+// (bucket, number of users, users...), number of display forms, per form
+// (form, hits). Weights are relative to Ref; the script scales them to
+// the landmark L (rescaling first when Ref is too far past it). Per
+// keyword: ZINCRBY on each set, PFADD (+EXPIRE when it changed) per
+// bucket, HINCRBY per form.
+var countScript = redis.NewScript(rescaleLua + `
 local p = ARGV[1]
 local ls, ll = tonumber(ARGV[2]), tonumber(ARGV[3])
-local win, ttl = tonumber(ARGV[4]), tonumber(ARGV[5])
-local uwin, uttl = tonumber(ARGV[6]), tonumber(ARGV[7])
-local maxs, hard = tonumber(ARGV[8]), tonumber(ARGV[9])
+local uttl, maxs, hard = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+local ref = tonumber(ARGV[7])
 local meta = p .. 'meta'
 local L = tonumber(redis.call('HGET', meta, 'L') or '')
-if not L and #ARGV >= 13 then
-  L = tonumber(ARGV[13])
-  redis.call('HSET', meta, 'L', string.format('%.17g', L))
+if not L then
+  L = ref
+  redis.call('HSET', meta, 'L', ARGV[7])
+elseif ls * (ref - L) > hard then
+  L = rescale(p, ls, ll, L, ref)
 end
-local ws, wl, order = {}, {}, {}
-local users, uorder, surf, sorder = {}, {}, {}, {}
-local sumS, sumL, n = 0, 0, 0
-for i = 10, #ARGV, 5 do
-  local k, u, s, ts, dk = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
-  local t = tonumber(ts)
-  if ls * (t - L) > hard then L = rescale(p, ls, ll, L, t) end
-  local ok = redis.call('SET', dk, ts, 'NX', 'EX', ttl)
-  if not ok then
-    local last = tonumber(redis.call('GET', dk) or '')
-    if (not last) or t - last >= win then
-      redis.call('SET', dk, ts, 'EX', ttl)
-      ok = true
+local fs, fl = math.exp(ls * (ref - L)), math.exp(ll * (ref - L))
+local function f(x) return string.format('%.17g', x) end
+local ts, tl = tonumber(ARGV[8]), tonumber(ARGV[9])
+if ts > 0 then
+  redis.call('HINCRBYFLOAT', meta, 'ts', f(ts * fs))
+  redis.call('HINCRBYFLOAT', meta, 'tl', f(tl * fl))
+end
+local i = 10
+while i <= #ARGV do
+  local k = ARGV[i]
+  redis.call('ZINCRBY', p .. 's', f(tonumber(ARGV[i + 1]) * fs), k)
+  redis.call('ZINCRBY', p .. 'l', f(tonumber(ARGV[i + 2]) * fl), k)
+  local nb = tonumber(ARGV[i + 3])
+  i = i + 4
+  for _ = 1, nb do
+    local hk, nu = p .. 'u:' .. ARGV[i] .. ':' .. k, tonumber(ARGV[i + 1])
+    if redis.call('PFADD', hk, unpack(ARGV, i + 2, i + 1 + nu)) == 1 then
+      redis.call('EXPIRE', hk, uttl)
     end
+    i = i + 2 + nu
   end
-  if ok then
-    n = n + 1
-    local a, b = math.exp(ls * (t - L)), math.exp(ll * (t - L))
-    sumS, sumL = sumS + a, sumL + b
-    if ws[k] then
-      ws[k], wl[k] = ws[k] + a, wl[k] + b
-    else
-      ws[k], wl[k] = a, b
-      order[#order + 1] = k
+  local ns = tonumber(ARGV[i])
+  local fk = p .. 'f:' .. k
+  i = i + 1
+  for _ = 1, ns do
+    local c = tonumber(ARGV[i + 1])
+    if redis.call('HINCRBY', fk, ARGV[i], c) == c and redis.call('HLEN', fk) > maxs then
+      redis.call('HDEL', fk, ARGV[i])
     end
-    local hk = p .. 'u:' .. math.floor(t / uwin) .. ':' .. k
-    local ul = users[hk]
-    if ul then ul[#ul + 1] = u else users[hk] = {u}; uorder[#uorder + 1] = hk end
-    local sk = s .. '\0' .. k
-    if surf[sk] then surf[sk] = surf[sk] + 1 else surf[sk] = 1; sorder[#sorder + 1] = {k, s} end
+    i = i + 2
   end
 end
-for _, k in ipairs(order) do
-  redis.call('ZINCRBY', p .. 's', ws[k], k)
-  redis.call('ZINCRBY', p .. 'l', wl[k], k)
-end
-for _, hk in ipairs(uorder) do
-  if redis.call('PFADD', hk, unpack(users[hk])) == 1 then
-    redis.call('EXPIRE', hk, uttl)
-  end
-end
-for _, ks in ipairs(sorder) do
-  local fk, c = p .. 'f:' .. ks[1], surf[ks[2] .. '\0' .. ks[1]]
-  if redis.call('HINCRBY', fk, ks[2], c) == c and redis.call('HLEN', fk) > maxs then
-    redis.call('HDEL', fk, ks[2])
-  end
-end
-if n > 0 then
-  redis.call('HINCRBYFLOAT', meta, 'ts', string.format('%.17g', sumS))
-  redis.call('HINCRBYFLOAT', meta, 'tl', string.format('%.17g', sumL))
-end
-return n
+return 1
 `)
 
 // poolScript returns L, T_s, T_l (as strings; L empty when nothing was
@@ -123,8 +156,9 @@ return out
 // recent set to keepS, the baseline set to keepL, deleting the display
 // forms of members gone from both. It removes at most maxRemove baseline
 // members per call (so it never blocks long) and returns how many members
-// are still over the bound. ARGV: prefix, λs, λl, now, threshold, keepS,
-// keepL, maxRemove.
+// are still over the bound; it also unlinks the dedup buckets that are no
+// longer read. ARGV: prefix, λs, λl, now, threshold, keepS, keepL,
+// maxRemove, dedup window s.
 var maintainScript = redis.NewScript(rescaleLua + `
 local p = ARGV[1]
 local ls, ll, now, thr = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -145,6 +179,10 @@ local function cut(set, other, keep)
 end
 cut('s', 'l', keepS)
 cut('l', 's', keepL)
+-- Dedup buckets older than the previous one are no longer read: free
+-- them in the background before Redis expiry would delete them inline.
+local b = math.floor(now / tonumber(ARGV[9]))
+for d = 2, 4 do redis.call('UNLINK', p .. 'd:' .. string.format('%d', b - d)) end
 return over
 `)
 

@@ -2,10 +2,12 @@
 // forward-decayed sorted sets (recent and baseline), dedup keys, one
 // HyperLogLog per keyword and users bucket, display-form hashes, the
 // snapshot, the blocklist and the leader lock. Every instance can count
-// into it; counting a batch is one EVALSHA.
+// into it: deduplicating a batch is one EVALSHA (HMGET/HSET on the dedup
+// bucket hashes), counting a tally (trending.Counter aggregates per
+// keyword) one EVALSHA with one update per keyword.
 //
 // Keys (prefix P, default "trending:"): P+"s" and P+"l" the sorted sets,
-// P+"meta" the landmark and decayed totals, P+"d:<user>:<key>" dedup,
+// P+"meta" the landmark and decayed totals, P+"d:<bucket>" dedup (user NUL key → counted time, one hash per dedup window),
 // P+"u:<bucket>:<key>" distinct users, P+"f:<key>" display forms,
 // P+"snap", P+"block" and P+"leader". Scripts compute key names, so a
 // single Redis node (or a cluster slot via a {hash tag} prefix) is needed.
@@ -64,25 +66,95 @@ func secs(d time.Duration) string { return strconv.FormatInt(int64(math.Ceil(d.S
 
 func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'g', 17, 64) }
 
-// Add implements trending.Store with one script call.
-func (s *Store) Add(ctx context.Context, hits []trending.Hit) (int, error) {
-	if len(hits) == 0 {
-		return 0, nil
+// maxDedupHits bounds one dedup script call (Lua's unpack takes a few
+// thousand values at most).
+const maxDedupHits = 1024
+
+// Dedup implements trending.Store: one script call per maxDedupHits hits.
+func (s *Store) Dedup(ctx context.Context, hits []trending.Hit) ([]bool, error) {
+	ok := make([]bool, 0, len(hits))
+	win := s.cfg.DedupWindow.Seconds()
+	for len(hits) > 0 {
+		part := hits[:min(len(hits), maxDedupHits)]
+		hits = hits[len(part):]
+		args := make([]any, 0, 3+2*len(part))
+		args = append(args, s.prefix, fmtFloat(win), secs(2*s.cfg.DedupWindow+time.Second))
+		for _, h := range part {
+			args = append(args, h.User+"\x00"+h.Key, strconv.FormatFloat(trending.Seconds(h.Time), 'f', 3, 64))
+		}
+		res, err := dedupScript.Run(ctx, s.c, nil, args...).Text()
+		if err != nil {
+			return nil, translate("deduplicate", err)
+		}
+		if len(res) != len(part) {
+			return nil, fmt.Errorf("redistrend: dedup answered %d decisions for %d hits", len(res), len(part))
+		}
+		for i := range part {
+			ok = append(ok, res[i] == '1')
+		}
 	}
-	args := make([]any, 0, 9+5*len(hits))
-	args = append(args, s.prefix, fmtFloat(s.cfg.LambdaShort()), fmtFloat(s.cfg.LambdaLong()),
-		fmtFloat(s.cfg.DedupWindow.Seconds()), secs(s.cfg.DedupWindow+time.Second),
-		fmtFloat(s.cfg.UsersWindow.Seconds()), secs(3*s.cfg.UsersWindow),
-		s.cfg.MaxSurfaces, fmtFloat(trending.HardRescaleExponent))
-	for _, h := range hits {
-		args = append(args, h.Key, h.User, h.Surface, strconv.FormatFloat(trending.Seconds(h.Time), 'f', 3, 64),
-			s.prefix+"d:"+h.User+":"+h.Key)
+	return ok, nil
+}
+
+// Bounds of one count script call: a tally is split into parts of at most
+// this many keywords and argument values, so no call runs long (Lua also
+// limits unpack to a few thousand values).
+const (
+	maxPartKeys = 256
+	maxPartArgs = 4096
+	maxPFAdd    = 1024 // users per PFADD
+)
+
+// Count implements trending.Store: one script call per part of the tally
+// (usually one).
+func (s *Store) Count(ctx context.Context, t *trending.Tally) error {
+	if t == nil || t.Hits == 0 {
+		return nil
 	}
-	n, err := addScript.Run(ctx, s.c, nil, args...).Int()
-	if err != nil {
-		return 0, translate("count", err)
+	head := []any{s.prefix, fmtFloat(s.cfg.LambdaShort()), fmtFloat(s.cfg.LambdaLong()),
+		secs(3 * s.cfg.UsersWindow), s.cfg.MaxSurfaces, fmtFloat(trending.HardRescaleExponent), fmtFloat(t.Ref)}
+	args := append(head, fmtFloat(t.RecentTotal), fmtFloat(t.BaselineTotal))
+	keys := 0
+	run := func() error {
+		if keys == 0 {
+			return nil
+		}
+		if err := countScript.Run(ctx, s.c, nil, args...).Err(); err != nil {
+			return translate("count", err)
+		}
+		args, keys = append(append(args[:0], head...), "0", "0"), 0
+		return nil
 	}
-	return n, nil
+	for _, k := range t.Keys {
+		if keys >= maxPartKeys || len(args) >= maxPartArgs {
+			if err := run(); err != nil {
+				return err
+			}
+		}
+		keys++
+		args = append(args, k.Key, fmtFloat(k.Recent), fmtFloat(k.Baseline))
+		nb := 0
+		for _, us := range k.Users {
+			nb += (len(us) + maxPFAdd - 1) / maxPFAdd
+		}
+		args = append(args, nb)
+		for b, us := range k.Users {
+			for len(us) > 0 {
+				n := min(len(us), maxPFAdd)
+				args = append(args, b, n)
+				for _, u := range us[:n] {
+					args = append(args, u)
+				}
+				us = us[n:]
+			}
+		}
+		sc := k.SortedSurfaces()
+		args = append(args, len(sc))
+		for _, c := range sc {
+			args = append(args, c.Surface, c.N)
+		}
+	}
+	return run()
 }
 
 // Pool implements trending.Store with one script call.
@@ -169,7 +241,7 @@ func (s *Store) Maintain(ctx context.Context, now time.Time) error {
 		over, err := maintainScript.Run(ctx, s.c, nil, s.prefix,
 			fmtFloat(s.cfg.LambdaShort()), fmtFloat(s.cfg.LambdaLong()),
 			fmtFloat(trending.Seconds(now)), fmtFloat(trending.RescaleExponent),
-			s.cfg.PoolSize, s.cfg.BaselinePool(), maxRemove).Int()
+			s.cfg.PoolSize, s.cfg.BaselinePool(), maxRemove, fmtFloat(s.cfg.DedupWindow.Seconds())).Int()
 		if err != nil {
 			return translate("maintain", err)
 		}

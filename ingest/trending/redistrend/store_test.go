@@ -1,7 +1,9 @@
 package redistrend_test
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -26,4 +28,45 @@ func redisBackend(tb testing.TB, cfg trending.StoreConfig, _ trending.Clock) fun
 
 func TestRedisStore(t *testing.T) {
 	trendingtest.StoreSuite(t, redisBackend)
+}
+
+// TestMaintainUnlinksOldDedupBuckets: dedup state is one hash per dedup
+// window; maintenance frees the ones no longer read (older than the
+// previous window) instead of waiting for Redis expiry, and dedup still
+// holds across the bucket boundary it reads.
+func TestMaintainUnlinksOldDedupBuckets(t *testing.T) {
+	srv := testenv.StartRedis(t)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer c.Close()
+	ctx := context.Background()
+	store, err := redistrend.New(c, trending.StoreConfig{}, redistrend.Options{Prefix: "t:"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	win := store.Config().DedupWindow
+	start := time.Unix(0, 0).Add(1000 * win) // bucket 1000 starts here
+	hit := func(at time.Duration) trending.Hit {
+		return trending.Hit{Key: "캠핑", Surface: "캠핑", User: "u1", Time: start.Add(at)}
+	}
+	for _, tc := range []struct {
+		at   time.Duration
+		want bool
+	}{{win - time.Second, true}, {win + time.Second, false}, {2*win - time.Second, true}} {
+		ok, err := store.Dedup(ctx, []trending.Hit{hit(tc.at)})
+		if err != nil || ok[0] != tc.want {
+			t.Fatalf("hit at %v counted=%v (%v), want %v", tc.at, ok, err, tc.want)
+		}
+	}
+	if n, _ := c.Exists(ctx, "t:d:1000", "t:d:1001").Result(); n != 2 {
+		t.Fatalf("%d dedup buckets exist, want 2", n)
+	}
+	if err := store.Maintain(ctx, start.Add(2*win+time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := c.Exists(ctx, "t:d:1000").Result(); n != 0 {
+		t.Fatal("maintenance kept a dedup bucket two windows old")
+	}
+	if n, _ := c.Exists(ctx, "t:d:1001").Result(); n != 1 {
+		t.Fatal("maintenance removed the previous dedup bucket, which is still read")
+	}
 }
