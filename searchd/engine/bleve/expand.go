@@ -117,13 +117,17 @@ func (x expander) fuzzy(field, term string, fuzziness, prefix int, boost float64
 	if err != nil {
 		return nil, err
 	}
-	clauses := make([]query.Query, 0, len(cands))
+	// One union per edit distance: one edit keeps 2/3 of the boost, two
+	// edits 1/3.
+	byDist := make([][]string, fuzziness+1)
 	for _, c := range cands {
-		if c.term == skip {
-			continue
+		if c.term != skip && int(c.dist) <= fuzziness {
+			byDist[c.dist] = append(byDist[c.dist], c.term)
 		}
-		// One edit keeps 2/3 of the score, two edits 1/3.
-		clauses = append(clauses, termQ(c.term, field, boost*float64(fuzziness+1-int(c.dist))/float64(fuzziness+1)))
+	}
+	var clauses []query.Query
+	for d, terms := range byDist {
+		clauses = append(clauses, expansionQueries(field, terms, boost*float64(fuzziness+1-d)/float64(fuzziness+1))...)
 	}
 	return disjunctionOrNone(clauses), nil
 }
@@ -142,11 +146,29 @@ func (x expander) prefix(field, p string, boost float64) (query.Query, error) {
 			return nil, err
 		}
 	}
-	clauses := make([]query.Query, 0, len(cands))
-	for _, c := range cands {
-		clauses = append(clauses, termQ(c.term, field, boost))
+	terms := make([]string, len(cands))
+	for i, c := range cands {
+		terms[i] = c.term
 	}
-	return disjunctionOrNone(clauses), nil
+	return disjunctionOrNone(expansionQueries(field, terms, boost)), nil
+}
+
+// tailBoost is the share of an expansion's boost its less frequent terms
+// get.
+const tailBoost = 0.5
+
+// expansionQueries matches expansion terms (most frequent first): the most
+// frequent, the likeliest meant (영ㅎ → 영화, 영회 → 영화), is scored as a
+// term query, so its documents rank by relevance above the others; the
+// rest are one constant-score union (see unionQuery) at half the boost.
+func expansionQueries(field string, terms []string, boost float64) []query.Query {
+	switch len(terms) {
+	case 0:
+		return nil
+	case 1:
+		return []query.Query{termQ(terms[0], field, boost)}
+	}
+	return []query.Query{termQ(terms[0], field, boost), newUnionQuery(field, terms[1:], boost*tailBoost)}
 }
 
 // completionAlphabet is what follows a jamo or 초성 prefix: the jamo that

@@ -35,12 +35,26 @@ func (x expander) termQuery(t engine.PlanTerm) (query.Query, error) {
 		}
 		return query.NewDisjunctionQuery([]query.Query{query.NewConjunctionQuery(parts), jamo}), nil
 	}
-	clauses := []query.Query{
-		termQ(t.Text, "title", engine.BoostExactTitle),
-		termQ(t.Text, "body", engine.BoostExactBody),
-		termQ(t.Text, "title_syn", engine.BoostSynonymTitle),
-		termQ(t.Text, "body_syn", engine.BoostSynonymBody),
-		termQ(t.Text, "tags_text", engine.BoostSynonymBody),
+	var clauses []query.Query
+	for _, c := range []struct {
+		field string
+		boost float64
+	}{
+		{"title", engine.BoostExactTitle},
+		{"body", engine.BoostExactBody},
+		{"title_syn", engine.BoostSynonymTitle},
+		{"body_syn", engine.BoostSynonymBody},
+		{"tags_text", engine.BoostSynonymBody},
+	} {
+		// A clause whose term the field does not hold matches nothing but
+		// still costs the disjunction a look at it for every document.
+		ok, err := x.has(c.field, t.Text)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			clauses = append(clauses, termQ(t.Text, c.field, c.boost))
+		}
 	}
 	if t.Fuzziness > 0 {
 		// The term's own jamo spelling is left out: every document holding
@@ -52,7 +66,17 @@ func (x expander) termQuery(t engine.PlanTerm) (query.Query, error) {
 		}
 		clauses = append(clauses, q)
 	}
-	return query.NewDisjunctionQuery(clauses), nil
+	return disjunctionOrNone(clauses), nil
+}
+
+// has reports whether field holds term in the reader's snapshot.
+func (x expander) has(field, term string) (bool, error) {
+	tfr, err := x.r.TermFieldReader(context.Background(), []byte(term), field, false, false, false)
+	if err != nil {
+		return false, fmt.Errorf("bleve: %w", err)
+	}
+	n := tfr.Count()
+	return n > 0, tfr.Close()
 }
 
 // jamoQuery matches a whole word's jamo spelling, fuzzily when allowed.
