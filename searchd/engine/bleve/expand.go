@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -171,39 +172,48 @@ func expansionQueries(field string, terms []string, boost float64) []query.Query
 	return []query.Query{termQ(terms[0], field, boost), newUnionQuery(field, terms[1:], boost*tailBoost)}
 }
 
-// completionAlphabet is what follows a jamo or 초성 prefix: the jamo that
-// hangul.Jamo and hangul.Chosung write (compound vowels and finals split).
-var completionAlphabet = []rune("ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎㅏㅐㅑㅒㅓㅔㅕㅖㅗㅛㅜㅠㅡㅣ")
-
-// shortCompletions looks up p and p followed by one or two more jamo
-// directly (about a thousand term lookups, no dictionary scan) and keeps
-// the keep most frequent that exist. On a large index a common prefix has
-// tens of thousands of completions, mostly one-off run-together words;
-// its frequent completions are short.
+// shortCompletions finds the terms that extend p by at most two
+// characters (a regexp automaton walks only that part of each segment's
+// term dictionary) and keeps the keep most frequent. On a large index a
+// common prefix has tens of thousands of completions, mostly one-off
+// run-together words; its frequent completions are short. Frequencies are
+// read from the postings: the dictionary iterator's counts are unreliable
+// (see collect).
 func (x expander) shortCompletions(field, p string, keep int) ([]candidate, error) {
-	var out []candidate
-	add := func(term string) error {
+	rr, ok := x.r.(index.IndexReaderRegexp)
+	if !ok {
+		return nil, errors.New("bleve: the index reader cannot match dictionary terms by regexp")
+	}
+	d, err := rr.FieldDictRegexp(field, regexp.QuoteMeta(p)+".{0,2}")
+	if err != nil {
+		return nil, fmt.Errorf("bleve: expand: %w", err)
+	}
+	var terms []string
+	for len(terms) < maxShortCompletions {
+		de, err := d.Next()
+		if err != nil {
+			d.Close()
+			return nil, fmt.Errorf("bleve: expand: %w", err)
+		}
+		if de == nil {
+			break
+		}
+		terms = append(terms, de.Term)
+	}
+	if err := d.Close(); err != nil {
+		return nil, fmt.Errorf("bleve: expand: %w", err)
+	}
+	out := make([]candidate, 0, len(terms))
+	for _, term := range terms {
 		tfr, err := x.r.TermFieldReader(context.Background(), []byte(term), field, false, false, false)
 		if err != nil {
-			return fmt.Errorf("bleve: expand: %w", err)
+			return nil, fmt.Errorf("bleve: expand: %w", err)
 		}
 		if n := tfr.Count(); n > 0 {
 			out = append(out, candidate{term: term, count: n})
 		}
-		return tfr.Close()
-	}
-	if err := add(p); err != nil {
-		return nil, err
-	}
-	for _, a := range completionAlphabet {
-		pa := p + string(a)
-		if err := add(pa); err != nil {
-			return nil, err
-		}
-		for _, b := range completionAlphabet {
-			if err := add(pa + string(b)); err != nil {
-				return nil, err
-			}
+		if err := tfr.Close(); err != nil {
+			return nil, fmt.Errorf("bleve: expand: %w", err)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -217,6 +227,10 @@ func (x expander) shortCompletions(field, p string, keep int) ([]candidate, erro
 	}
 	return out, nil
 }
+
+// maxShortCompletions bounds the short completions whose frequency is
+// read (a 초성 prefix of two has about 400 possible, 1 + 19 + 19²).
+const maxShortCompletions = 2048
 
 // disjunctionOrNone matches any clause; with none it matches nothing.
 func disjunctionOrNone(clauses []query.Query) query.Query {
