@@ -233,6 +233,10 @@ type SearchEvent struct {
 // ranks above a synonym match above a fuzzy one; fuzzy and prefix matches
 // expand to a bounded number of indexed terms (the closest, then the most
 // frequent), as Elasticsearch's max_expansions and top_terms rewrites do.
+// Within the fuzzy/prefix tier the engines may order documents
+// differently: the elastic engine scores every expansion; the embedded
+// one scores the most frequent expansion per edit distance and matches
+// the rest at a constant score (see searchd/engine/bleve/union.go).
 const (
 	BoostExactTitle     = 40
 	BoostExactBody      = 20

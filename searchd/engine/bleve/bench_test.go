@@ -5,7 +5,8 @@ package bleve_test
 //	go test ./searchd/engine/bleve -run '^$' -bench NSMC -benchtime 1x -timeout 60m
 //
 // SEARCHD_BENCH_DOCS limits the corpus (default: all), SEARCHD_BENCH_DIR
-// keeps the built index between runs (search and open benchmarks reuse it).
+// keeps the built index between runs (search and open benchmarks reuse it),
+// SEARCHD_BENCH_MERGE=0 searches it without merging its segments first.
 
 import (
 	"context"
@@ -104,7 +105,11 @@ func benchIndex(b *testing.B) (string, *bleveengine.Engine) {
 		nsmc.Load(b, e, corpus(b), 2000, 2)
 	}
 	// After a bulk load the index is merged into one segment, as the admin
-	// API offers (POST /api/v1/admin/versions/{v}/merge).
+	// API offers (POST /api/v1/admin/versions/{v}/merge), unless
+	// SEARCHD_BENCH_MERGE=0 (the segments scorch's merge policy left).
+	if os.Getenv("SEARCHD_BENCH_MERGE") == "0" {
+		return dir, e
+	}
 	start := time.Now()
 	if err := e.MergeSegments(context.Background(), e.Live().Number); err != nil {
 		b.Fatal(err)
