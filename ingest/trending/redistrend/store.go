@@ -114,47 +114,75 @@ func (s *Store) Count(ctx context.Context, t *trending.Tally) error {
 	head := []any{s.prefix, fmtFloat(s.cfg.LambdaShort()), fmtFloat(s.cfg.LambdaLong()),
 		secs(3 * s.cfg.UsersWindow), s.cfg.MaxSurfaces, fmtFloat(trending.HardRescaleExponent), fmtFloat(t.Ref)}
 	args := append(head, fmtFloat(t.RecentTotal), fmtFloat(t.BaselineTotal))
-	keys := 0
-	run := func() error {
-		if keys == 0 {
-			return nil
-		}
-		if err := countScript.Run(ctx, s.c, nil, args...).Err(); err != nil {
-			return translate("count", err)
-		}
-		args, keys = append(append(args[:0], head...), "0", "0"), 0
-		return nil
-	}
+	entries := 0
 	for _, k := range t.Keys {
-		if keys >= maxPartKeys || len(args) >= maxPartArgs {
-			if err := run(); err != nil {
-				return err
-			}
-		}
-		keys++
-		args = append(args, k.Key, fmtFloat(k.Recent), fmtFloat(k.Baseline))
-		nb := 0
-		for _, us := range k.Users {
-			nb += (len(us) + maxPFAdd - 1) / maxPFAdd
-		}
-		args = append(args, nb)
-		for b, us := range k.Users {
-			for len(us) > 0 {
-				n := min(len(us), maxPFAdd)
-				args = append(args, b, n)
-				for _, u := range us[:n] {
-					args = append(args, u)
+		for _, e := range countEntries(k) {
+			if entries > 0 && (entries >= maxPartKeys || len(args)+len(e) > maxPartArgs) {
+				if err := countScript.Run(ctx, s.c, nil, args...).Err(); err != nil {
+					return translate("count", err)
 				}
-				us = us[n:]
+				args, entries = append(append(args[:0], head...), "0", "0"), 0
 			}
-		}
-		sc := k.SortedSurfaces()
-		args = append(args, len(sc))
-		for _, c := range sc {
-			args = append(args, c.Surface, c.N)
+			args = append(args, e...)
+			entries++
 		}
 	}
-	return run()
+	if err := countScript.Run(ctx, s.c, nil, args...).Err(); err != nil {
+		return translate("count", err)
+	}
+	return nil
+}
+
+// countEntries encodes one keyword of a tally as count script entries:
+// key, weights, users buckets (bucket, n, users...), display forms (form,
+// hits). A keyword with more users than one part holds is split: the
+// later entries add users only (zero weights, no forms).
+func countEntries(k *trending.KeyTally) [][]any {
+	type chunk struct {
+		bucket int64
+		users  []string
+	}
+	var chunks []chunk
+	for b, us := range k.Users {
+		for len(us) > 0 {
+			n := min(len(us), maxPFAdd)
+			chunks = append(chunks, chunk{b, us[:n]})
+			us = us[n:]
+		}
+	}
+	var out [][]any
+	first := true
+	for first || len(chunks) > 0 {
+		e := []any{k.Key, "0", "0"}
+		if first {
+			e[1], e[2] = fmtFloat(k.Recent), fmtFloat(k.Baseline)
+		}
+		n, size := 0, 0
+		for n < len(chunks) && (n == 0 || size+len(chunks[n].users) <= maxPartArgs/2) {
+			size += len(chunks[n].users)
+			n++
+		}
+		e = append(e, n)
+		for _, c := range chunks[:n] {
+			e = append(e, c.bucket, len(c.users))
+			for _, u := range c.users {
+				e = append(e, u)
+			}
+		}
+		chunks = chunks[n:]
+		if first {
+			sc := k.SortedSurfaces()
+			e = append(e, len(sc))
+			for _, c := range sc {
+				e = append(e, c.Surface, c.N)
+			}
+		} else {
+			e = append(e, 0)
+		}
+		out = append(out, e)
+		first = false
+	}
+	return out
 }
 
 // Pool implements trending.Store with one script call.

@@ -2,6 +2,8 @@ package redistrend_test
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -68,5 +70,48 @@ func TestMaintainUnlinksOldDedupBuckets(t *testing.T) {
 	}
 	if n, _ := c.Exists(ctx, "t:d:1001").Result(); n != 1 {
 		t.Fatal("maintenance removed the previous dedup bucket, which is still read")
+	}
+}
+
+// A keyword with more users in one tally than one count script call takes
+// is written in several calls: every user and the weight count once.
+func TestCountSplitsAKeywordWithManyUsers(t *testing.T) {
+	srv := testenv.StartRedis(t)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer c.Close()
+	ctx := context.Background()
+	store, err := redistrend.New(c, trending.StoreConfig{}, redistrend.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const users = 10_000
+	tally := trending.NewTally(store.Config())
+	for i := range users {
+		tally.Add(trending.Hit{Key: "벚꽃", Surface: "벚꽃", User: fmt.Sprintf("u%d", i), Time: trendingtest.Start})
+	}
+	tally.Add(trending.Hit{Key: "단풍", Surface: "단풍", User: "u1", Time: trendingtest.Start})
+	if err := store.Count(ctx, tally); err != nil {
+		t.Fatal(err)
+	}
+	n, err := store.Users(ctx, []string{"벚꽃", "단풍"}, trendingtest.Start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(float64(n[0]-users)) > 0.02*users || n[1] != 1 {
+		t.Fatalf("distinct users %v, want about %d and 1", n, users)
+	}
+	p, err := store.Pool(ctx, trendingtest.Start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recent := map[string]float64{}
+	for _, e := range p.Entries {
+		recent[e.Key] = e.Recent
+	}
+	if math.Abs(recent["벚꽃"]-users) > 1e-6 || math.Abs(recent["단풍"]-1) > 1e-9 {
+		t.Fatalf("recent counts %v, want 벚꽃 %d and 단풍 1", recent, users)
+	}
+	if d, err := store.Displays(ctx, []string{"벚꽃"}); err != nil || d[0] != "벚꽃" {
+		t.Fatalf("display %v (%v)", d, err)
 	}
 }
