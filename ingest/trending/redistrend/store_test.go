@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,8 +92,21 @@ func TestCountSplitsAKeywordWithManyUsers(t *testing.T) {
 		tally.Add(trending.Hit{Key: "벚꽃", Surface: "벚꽃", User: fmt.Sprintf("u%d", i), Time: trendingtest.Start})
 	}
 	tally.Add(trending.Hit{Key: "단풍", Surface: "단풍", User: "u1", Time: trendingtest.Start})
+	c.ConfigResetStat(ctx)
 	if err := store.Count(ctx, tally); err != nil {
 		t.Fatal(err)
+	}
+	stats, _ := c.Info(ctx, "commandstats").Result()
+	calls := 0
+	for _, line := range strings.Split(stats, "\r\n") {
+		if rest, ok := strings.CutPrefix(line, "cmdstat_eval"); ok {
+			_, v, _ := strings.Cut(rest, "calls=")
+			n, _ := strconv.Atoi(strings.Split(v, ",")[0])
+			calls += n
+		}
+	}
+	if calls < 3 {
+		t.Fatalf("the tally was written in %d script calls; a keyword with %d users must be split", calls, users)
 	}
 	n, err := store.Users(ctx, []string{"벚꽃", "단풍"}, trendingtest.Start)
 	if err != nil {
