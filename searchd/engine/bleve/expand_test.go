@@ -95,4 +95,23 @@ func TestPrefixExpansionUnion(t *testing.T) {
 	if res.Total != 4 {
 		t.Fatalf("영ㅎ in category b matched %d documents, want 4 (영호, 영화)", res.Total)
 	}
+	// Deletes and updates take effect on documents matched by the union.
+	if err := e.Delete(context.Background(), "영혼-a-0", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Index(context.Background(), engine.Document{ID: "영호-b-0", Body: "공포", Category: "b", CreatedAt: at}, true); err != nil {
+		t.Fatal(err)
+	}
+	res, err = e.Search(context.Background(), engine.Plan{JamoPrefix: hangul.Jamo("영ㅎ"), Size: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if h.ID == "영혼-a-0" || h.ID == "영호-b-0" {
+			t.Fatalf("%s still matches after it was deleted or rewritten", h.ID)
+		}
+	}
+	if res.Total != 10 {
+		t.Fatalf("영ㅎ matched %d documents after a delete and an update, want 10", res.Total)
+	}
 }
