@@ -25,55 +25,44 @@ local function rescale(p, ls, ll, L, newL)
 end
 `
 
-// dedupScript decides a batch of hits in order. ARGV: prefix, dedup
-// window W in seconds, bucket hash TTL in seconds, then (field, t) per hit,
-// field = user NUL key. Returns one '1' (counted) or '0' per hit.
+// dedupScript decides a batch of hits whose (user, key) pairs are
+// distinct. ARGV: prefix, dedup window W in seconds, bucket hash TTL in
+// seconds, then per dedup bucket b: b, n, n fields (user NUL key), their n
+// times. Returns one '1' (counted) or '0' per hit, in argument order.
 //
 // Dedup state is one hash per W-long bucket of time (P+"d:<bucket>"),
 // field → counted time. A pair counted within W before t is in t's bucket
-// or the one before, so two HMGETs per bucket of the batch find it: an
-// exact sliding window, with per-hit work inside HMGET/HSET rather than a
-// command (and an expiry) per hit. Times are compared, not left to Redis
-// expiry, because the clock is injectable (accelerated replays).
+// or the one before, so two HMGETs per bucket find it: an exact sliding
+// window, with per-hit work inside HMGET/HSET rather than a command (and
+// an expiry) per hit. Times are compared, not left to Redis expiry,
+// because the clock is injectable (accelerated replays).
 var dedupScript = redis.NewScript(`
 local p, win, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3]
-local n = (#ARGV - 3) / 2
-local groups, order = {}, {}
-for i = 1, n do
-  local b = math.floor(tonumber(ARGV[3 + 2 * i]) / win)
-  local g = groups[b]
-  if not g then
-    g = {}
-    groups[b] = g
-    order[#order + 1] = b
-  end
-  g[#g + 1] = i
-end
-local out = {}
-for _, b in ipairs(order) do
-  local g, fields = groups[b], {}
-  for j, i in ipairs(g) do fields[j] = ARGV[2 + 2 * i] end
+local out, i = {}, 4
+while i <= #ARGV do
+  local b, n = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
+  local f0 = i + 2
+  local t0 = f0 + n
   local cur = p .. 'd:' .. string.format('%d', b)
-  local a = redis.call('HMGET', cur, unpack(fields))
-  local c = redis.call('HMGET', p .. 'd:' .. string.format('%d', b - 1), unpack(fields))
-  local seen, set = {}, {}
-  for j, i in ipairs(g) do
-    local f, ts = fields[j], ARGV[3 + 2 * i]
-    local t = tonumber(ts)
-    local last = seen[f] or tonumber(a[j] or '') or tonumber(c[j] or '')
-    if (not last) or t - last >= win then
-      seen[f] = t
-      set[#set + 1] = f
+  local a = redis.call('HMGET', cur, unpack(ARGV, f0, t0 - 1))
+  local c = redis.call('HMGET', p .. 'd:' .. string.format('%d', b - 1), unpack(ARGV, f0, t0 - 1))
+  local set = {}
+  for j = 1, n do
+    local last = a[j] or c[j]
+    local ts = ARGV[t0 + j - 1]
+    if (not last) or tonumber(ts) - tonumber(last) >= win then
+      set[#set + 1] = ARGV[f0 + j - 1]
       set[#set + 1] = ts
-      out[i] = '1'
+      out[#out + 1] = '1'
     else
-      out[i] = '0'
+      out[#out + 1] = '0'
     end
   end
   if #set > 0 then
     redis.call('HSET', cur, unpack(set))
     redis.call('EXPIRE', cur, ttl)
   end
+  i = t0 + n
 end
 return table.concat(out)
 `)

@@ -70,30 +70,76 @@ func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'g', 17, 64) }
 // thousand values at most).
 const maxDedupHits = 1024
 
-// Dedup implements trending.Store: one script call per maxDedupHits hits.
+// Dedup implements trending.Store. Hits are grouped by dedup bucket (one
+// group, or two at a bucket boundary) so the script hands each group's
+// fields to HMGET as they are; a pair that repeats within the batch goes
+// to a later round, after its earlier hit is decided. Usually one script
+// call per maxDedupHits hits.
 func (s *Store) Dedup(ctx context.Context, hits []trending.Hit) ([]bool, error) {
-	ok := make([]bool, 0, len(hits))
+	ok := make([]bool, len(hits))
 	win := s.cfg.DedupWindow.Seconds()
-	for len(hits) > 0 {
-		part := hits[:min(len(hits), maxDedupHits)]
-		hits = hits[len(part):]
-		args := make([]any, 0, 3+2*len(part))
-		args = append(args, s.prefix, fmtFloat(win), secs(2*s.cfg.DedupWindow+time.Second))
-		for _, h := range part {
-			args = append(args, h.User+"\x00"+h.Key, strconv.FormatFloat(trending.Seconds(h.Time), 'f', 3, 64))
+	head := []any{s.prefix, fmtFloat(win), secs(2*s.cfg.DedupWindow + time.Second)}
+	pending := make([]int, len(hits))
+	for i := range pending {
+		pending[i] = i
+	}
+	for len(pending) > 0 {
+		// This round: the first hit of each pair still pending.
+		var round, later []int
+		seen := make(map[string]bool, len(pending))
+		for _, i := range pending {
+			f := hits[i].User + "\x00" + hits[i].Key
+			if seen[f] || len(round) == maxDedupHits {
+				later = append(later, i)
+				continue
+			}
+			seen[f] = true
+			round = append(round, i)
 		}
-		res, err := dedupScript.Run(ctx, s.c, nil, args...).Text()
-		if err != nil {
-			return nil, translate("deduplicate", err)
+		if err := s.dedupRound(ctx, head, hits, round, ok); err != nil {
+			return nil, err
 		}
-		if len(res) != len(part) {
-			return nil, fmt.Errorf("redistrend: dedup answered %d decisions for %d hits", len(res), len(part))
-		}
-		for i := range part {
-			ok = append(ok, res[i] == '1')
-		}
+		pending = later
 	}
 	return ok, nil
+}
+
+// dedupRound decides hits[idx] (distinct pairs) in one script call.
+func (s *Store) dedupRound(ctx context.Context, head []any, hits []trending.Hit, idx []int, ok []bool) error {
+	win := s.cfg.DedupWindow.Seconds()
+	groups := map[int64][]int{}
+	var buckets []int64
+	for _, i := range idx {
+		b := int64(math.Floor(trending.Seconds(hits[i].Time) / win))
+		if groups[b] == nil {
+			buckets = append(buckets, b)
+		}
+		groups[b] = append(groups[b], i)
+	}
+	args := append(make([]any, 0, len(head)+2*len(buckets)+2*len(idx)), head...)
+	order := make([]int, 0, len(idx))
+	for _, b := range buckets {
+		g := groups[b]
+		args = append(args, b, len(g))
+		for _, i := range g {
+			args = append(args, hits[i].User+"\x00"+hits[i].Key)
+		}
+		for _, i := range g {
+			args = append(args, strconv.FormatFloat(trending.Seconds(hits[i].Time), 'f', 3, 64))
+		}
+		order = append(order, g...)
+	}
+	res, err := dedupScript.Run(ctx, s.c, nil, args...).Text()
+	if err != nil {
+		return translate("deduplicate", err)
+	}
+	if len(res) != len(order) {
+		return fmt.Errorf("redistrend: dedup answered %d decisions for %d hits", len(res), len(order))
+	}
+	for j, i := range order {
+		ok[i] = res[j] == '1'
+	}
+	return nil
 }
 
 // Bounds of one count script call: a tally is split into parts of at most

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -128,5 +129,45 @@ func TestCountSplitsAKeywordWithManyUsers(t *testing.T) {
 	}
 	if d, err := store.Displays(ctx, []string{"벚꽃"}); err != nil || d[0] != "벚꽃" {
 		t.Fatalf("display %v (%v)", d, err)
+	}
+}
+
+// The Redis dedup decides exactly as the in-process store, hit by hit, on
+// random streams with repeats inside a batch and across dedup buckets.
+func TestDedupMatchesMemoryStore(t *testing.T) {
+	srv := testenv.StartRedis(t)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer c.Close()
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(5, 6))
+	for trial := range 5 {
+		rs, err := redistrend.New(c, trending.StoreConfig{}, redistrend.Options{Prefix: fmt.Sprintf("t%d:", trial)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, err := trending.NewMemoryStore(trending.StoreConfig{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := trendingtest.Start
+		var hits []trending.Hit
+		for range 3000 {
+			at = at.Add(time.Duration(r.IntN(2000)) * time.Millisecond)
+			hits = append(hits, trending.Hit{Key: fmt.Sprintf("k%d", r.IntN(5)), User: fmt.Sprintf("u%d", r.IntN(8)), Time: at})
+		}
+		for len(hits) > 0 {
+			n := min(len(hits), 1+r.IntN(1500))
+			got, err := rs.Dedup(ctx, hits[:n])
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := ms.Dedup(ctx, hits[:n])
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("trial %d: hit %+v counted=%v in Redis, %v in memory", trial, hits[i], got[i], want[i])
+				}
+			}
+			hits = hits[n:]
+		}
 	}
 }
