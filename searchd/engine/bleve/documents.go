@@ -294,14 +294,23 @@ func (e *Engine) Get(_ context.Context, id string) (engine.Document, error) {
 
 var errNoSource = errors.New("no stored source")
 
-func loadSource(idx blevesearch.Index, id string) (source, error) {
-	var src source
+// stored returns the stored document id, or NotFound.
+func stored(idx blevesearch.Index, id string) (index.Document, error) {
 	doc, err := idx.Document(id)
 	if err != nil {
-		return src, fmt.Errorf("bleve: get %q: %w", id, err)
+		return nil, fmt.Errorf("bleve: get %q: %w", id, err)
 	}
 	if doc == nil {
-		return src, engine.Errorf(engine.NotFound, "document %q does not exist", id)
+		return nil, engine.Errorf(engine.NotFound, "document %q does not exist", id)
+	}
+	return doc, nil
+}
+
+func loadSource(idx blevesearch.Index, id string) (source, error) {
+	var src source
+	doc, err := stored(idx, id)
+	if err != nil {
+		return src, err
 	}
 	var raw []byte
 	doc.VisitFields(func(f index.Field) {
@@ -324,7 +333,8 @@ func (e *Engine) Delete(ctx context.Context, id string, _ bool) error {
 	if err != nil {
 		return err
 	}
-	if _, err := loadSource(v.idx, id); err != nil {
+	// Existence only: the stored source is not decoded.
+	if _, err := stored(v.idx, id); err != nil {
 		return err
 	}
 	if err := v.idx.Delete(id); err != nil {

@@ -53,7 +53,6 @@ type version struct {
 	number   int
 	idx      blevesearch.Index
 	analyzer search.Analyzer
-	settings engine.AnalysisSettings
 }
 
 // manifest records the versions and which one the alias points at.
@@ -66,6 +65,15 @@ type manifestItem struct {
 	Number    int                     `json:"number"`
 	CreatedAt time.Time               `json:"created_at"`
 	Analysis  engine.AnalysisSettings `json:"analysis"`
+}
+
+// versionName is the name of version n (and of its directory).
+func versionName(n int) string { return fmt.Sprintf("docs-v%d", n) }
+
+// info describes the version.
+func (it manifestItem) info(live bool, docs uint64) engine.Version {
+	return engine.Version{Number: it.Number, Name: versionName(it.Number), Live: live, Docs: docs,
+		CreatedAt: it.CreatedAt, Analysis: it.Analysis}
 }
 
 const manifestFile = "manifest.json"
@@ -119,7 +127,7 @@ func Open(dir string, opts Options) (*Engine, error) {
 	return e, nil
 }
 
-func (e *Engine) versionDir(n int) string { return filepath.Join(e.dir, fmt.Sprintf("docs-v%d", n)) }
+func (e *Engine) versionDir(n int) string { return filepath.Join(e.dir, versionName(n)) }
 
 func (e *Engine) openVersion(it manifestItem) (*version, error) {
 	idx, err := blevesearch.Open(e.versionDir(it.Number))
@@ -131,7 +139,7 @@ func (e *Engine) openVersion(it manifestItem) (*version, error) {
 		idx.Close()
 		return nil, err
 	}
-	v := &version{number: it.Number, idx: idx, analyzer: a, settings: it.Analysis}
+	v := &version{number: it.Number, idx: idx, analyzer: a}
 	e.open[it.Number] = v
 	return v, nil
 }
@@ -189,8 +197,7 @@ func (e *Engine) Live() engine.Version {
 	defer e.mu.RUnlock()
 	for _, it := range e.manifest.Versions {
 		if it.Number == e.manifest.Live {
-			return engine.Version{Number: it.Number, Name: fmt.Sprintf("docs-v%d", it.Number), Live: true,
-				CreatedAt: it.CreatedAt, Analysis: it.Analysis}
+			return it.info(true, 0)
 		}
 	}
 	return engine.Version{}
@@ -206,7 +213,7 @@ func (e *Engine) Stats(context.Context) (engine.Stats, error) {
 	if err != nil {
 		return engine.Stats{}, fmt.Errorf("bleve: doc count: %w", err)
 	}
-	return engine.Stats{Engine: e.Name(), Index: fmt.Sprintf("docs-v%d", v.number), Version: v.number, Docs: n}, nil
+	return engine.Stats{Engine: e.Name(), Index: versionName(v.number), Version: v.number, Docs: n}, nil
 }
 
 // Versions implements engine.Engine.
@@ -219,8 +226,7 @@ func (e *Engine) Versions(context.Context) ([]engine.Version, error) {
 		if v := e.open[it.Number]; v != nil {
 			n, _ = v.idx.DocCount()
 		}
-		out = append(out, engine.Version{Number: it.Number, Name: fmt.Sprintf("docs-v%d", it.Number),
-			Live: it.Number == e.manifest.Live, Docs: n, CreatedAt: it.CreatedAt, Analysis: it.Analysis})
+		out = append(out, it.info(it.Number == e.manifest.Live, n))
 	}
 	return out, nil
 }
@@ -255,7 +261,7 @@ func (e *Engine) CreateVersion(_ context.Context, a engine.AnalysisSettings) (in
 		return 0, fmt.Errorf("bleve: create version %d: %w", n, err)
 	}
 	it := manifestItem{Number: n, CreatedAt: e.now().UTC(), Analysis: a}
-	e.open[n] = &version{number: n, idx: idx, analyzer: an, settings: a}
+	e.open[n] = &version{number: n, idx: idx, analyzer: an}
 	e.manifest.Versions = append(e.manifest.Versions, it)
 	if err := e.writeManifest(); err != nil {
 		return 0, err

@@ -29,8 +29,24 @@ const maxDictScan = 1_000_000
 // preselect: how many candidates per kept term get their frequency read.
 const preselect = 4
 
+// expander chooses expansion terms on the snapshot a search runs on.
 type expander struct {
-	r index.IndexReader
+	ctx context.Context
+	r   index.IndexReader
+}
+
+// docFreq is how many documents hold term in field, read from the
+// postings.
+func (x expander) docFreq(field, term string) (uint64, error) {
+	tfr, err := x.r.TermFieldReader(x.ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, fmt.Errorf("bleve: expand: %w", err)
+	}
+	n := tfr.Count()
+	if err := tfr.Close(); err != nil {
+		return 0, fmt.Errorf("bleve: expand: %w", err)
+	}
+	return n, nil
 }
 
 type candidate struct {
@@ -78,12 +94,9 @@ func (x expander) collect(d index.FieldDict, err error, field string, keep int, 
 		out = out[:preselect*keep]
 	}
 	for i := range out {
-		tfr, err := x.r.TermFieldReader(context.Background(), []byte(out[i].term), field, false, false, false)
-		if err != nil {
-			return nil, fmt.Errorf("bleve: expand: %w", err)
+		if out[i].count, err = x.docFreq(field, out[i].term); err != nil {
+			return nil, err
 		}
-		out[i].count = tfr.Count()
-		tfr.Close()
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].dist != out[j].dist {
@@ -136,20 +149,25 @@ func (x expander) fuzzy(field, term string, fuzziness, prefix int, boost float64
 // prefix returns a disjunction of the most frequent indexed terms that
 // start with p.
 func (x expander) prefix(field, p string, boost float64) (query.Query, error) {
-	cands, err := x.shortCompletions(field, p, engine.MaxPrefixExpansions)
+	short, err := x.shortCompletions(field, p, engine.MaxPrefixExpansions)
 	if err != nil {
 		return nil, err
 	}
-	if len(cands) < engine.MaxPrefixExpansions {
+	var terms []string
+	if len(short) == engine.MaxPrefixExpansions {
+		for _, c := range short {
+			terms = append(terms, c.Term)
+		}
+	} else {
 		// Few short completions: the range is small, read it all.
 		d, err := x.r.FieldDictPrefix(field, []byte(p))
-		if cands, err = x.collect(d, err, field, engine.MaxPrefixExpansions, false); err != nil {
+		cands, err := x.collect(d, err, field, engine.MaxPrefixExpansions, false)
+		if err != nil {
 			return nil, err
 		}
-	}
-	terms := make([]string, len(cands))
-	for i, c := range cands {
-		terms[i] = c.term
+		for _, c := range cands {
+			terms = append(terms, c.term)
+		}
 	}
 	return disjunctionOrNone(expansionQueries(field, terms, boost)), nil
 }
@@ -179,7 +197,7 @@ func expansionQueries(field string, terms []string, boost float64) []query.Query
 // run-together words; its frequent completions are short. Frequencies are
 // read from the postings: the dictionary iterator's counts are unreliable
 // (see collect).
-func (x expander) shortCompletions(field, p string, keep int) ([]candidate, error) {
+func (x expander) shortCompletions(field, p string, keep int) ([]engine.TermCount, error) {
 	rr, ok := x.r.(index.IndexReaderRegexp)
 	if !ok {
 		return nil, errors.New("bleve: the index reader cannot match dictionary terms by regexp")
@@ -203,29 +221,17 @@ func (x expander) shortCompletions(field, p string, keep int) ([]candidate, erro
 	if err := d.Close(); err != nil {
 		return nil, fmt.Errorf("bleve: expand: %w", err)
 	}
-	out := make([]candidate, 0, len(terms))
+	out := make([]engine.TermCount, 0, len(terms))
 	for _, term := range terms {
-		tfr, err := x.r.TermFieldReader(context.Background(), []byte(term), field, false, false, false)
+		n, err := x.docFreq(field, term)
 		if err != nil {
-			return nil, fmt.Errorf("bleve: expand: %w", err)
+			return nil, err
 		}
-		if n := tfr.Count(); n > 0 {
-			out = append(out, candidate{term: term, count: n})
-		}
-		if err := tfr.Close(); err != nil {
-			return nil, fmt.Errorf("bleve: expand: %w", err)
+		if n > 0 {
+			out = append(out, engine.TermCount{Term: term, Count: n})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].count != out[j].count {
-			return out[i].count > out[j].count
-		}
-		return out[i].term < out[j].term
-	})
-	if len(out) > keep {
-		out = out[:keep]
-	}
-	return out, nil
+	return engine.TopTerms(out, keep), nil
 }
 
 // maxShortCompletions bounds the short completions whose frequency is

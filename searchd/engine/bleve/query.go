@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	blevesearch "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -35,26 +36,12 @@ func (x expander) termQuery(t engine.PlanTerm) (query.Query, error) {
 		}
 		return query.NewDisjunctionQuery([]query.Query{query.NewConjunctionQuery(parts), jamo}), nil
 	}
-	var clauses []query.Query
-	for _, c := range []struct {
-		field string
-		boost float64
-	}{
-		{"title", engine.BoostExactTitle},
-		{"body", engine.BoostExactBody},
-		{"title_syn", engine.BoostSynonymTitle},
-		{"body_syn", engine.BoostSynonymBody},
-		{"tags_text", engine.BoostSynonymBody},
-	} {
-		// A clause whose term the field does not hold matches nothing but
-		// still costs the disjunction a look at it for every document.
-		ok, err := x.has(c.field, t.Text)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			clauses = append(clauses, termQ(t.Text, c.field, c.boost))
-		}
+	clauses := []query.Query{
+		termQ(t.Text, "title", engine.BoostExactTitle),
+		termQ(t.Text, "body", engine.BoostExactBody),
+		termQ(t.Text, "title_syn", engine.BoostSynonymTitle),
+		termQ(t.Text, "body_syn", engine.BoostSynonymBody),
+		termQ(t.Text, "tags_text", engine.BoostSynonymBody),
 	}
 	if t.Fuzziness > 0 {
 		// The term's own jamo spelling is left out: every document holding
@@ -66,17 +53,7 @@ func (x expander) termQuery(t engine.PlanTerm) (query.Query, error) {
 		}
 		clauses = append(clauses, q)
 	}
-	return disjunctionOrNone(clauses), nil
-}
-
-// has reports whether field holds term in the reader's snapshot.
-func (x expander) has(field, term string) (bool, error) {
-	tfr, err := x.r.TermFieldReader(context.Background(), []byte(term), field, false, false, false)
-	if err != nil {
-		return false, fmt.Errorf("bleve: %w", err)
-	}
-	n := tfr.Count()
-	return n > 0, tfr.Close()
+	return query.NewDisjunctionQuery(clauses), nil
 }
 
 // jamoQuery matches a whole word's jamo spelling, fuzzily when allowed.
@@ -150,19 +127,13 @@ func (x expander) buildQuery(p engine.Plan) (query.Query, error) {
 	return query.NewConjunctionQuery(filters), nil
 }
 
-// liveReader returns the live version and a snapshot reader of its index
-// (for expansions); the caller closes the reader.
-func (e *Engine) liveReader() (*version, index.IndexReader, error) {
+// liveReader returns a snapshot reader of the live version's index; the
+// caller closes it.
+func (e *Engine) liveReader() (index.IndexReader, error) {
 	v, err := e.live()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	r, err := v.reader()
-	return v, r, err
-}
-
-// reader opens a snapshot reader of the version's index for expansions.
-func (v *version) reader() (index.IndexReader, error) {
 	adv, err := v.idx.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("bleve: %w", err)
@@ -190,15 +161,11 @@ func sortOrder(s engine.Sort) []string {
 
 // Search implements engine.Engine.
 func (e *Engine) Search(ctx context.Context, p engine.Plan) (engine.Result, error) {
-	v, r, err := e.liveReader()
+	v, err := e.live()
 	if err != nil {
 		return engine.Result{}, err
 	}
-	q, err := expander{r}.buildQuery(p)
-	r.Close()
-	if err != nil {
-		return engine.Result{}, err
-	}
+	q := expandedQuery(func(x expander) (query.Query, error) { return x.buildQuery(p) })
 	req := blevesearch.NewSearchRequestOptions(q, p.Size, p.From, false)
 	req.SortBy(sortOrder(p.Sort))
 	req.Fields = []string{"source"}
@@ -227,33 +194,34 @@ func translate(ctx context.Context, err error) error {
 
 // Suggest implements engine.Engine.
 func (e *Engine) Suggest(ctx context.Context, p engine.SuggestPlan) ([]engine.SuggestHit, error) {
-	v, r, err := e.liveReader()
+	if p.Chosung == "" && !slices.ContainsFunc(p.JamoPrefixes, func(jp string) bool { return jp != "" }) {
+		return nil, nil
+	}
+	v, err := e.live()
 	if err != nil {
 		return nil, err
 	}
-	defer r.Close()
-	x := expander{r}
-	var parts []query.Query
-	for _, jp := range p.JamoPrefixes {
-		if jp != "" {
-			q, err := x.prefix("suggest_jamo", jp, 1)
+	q := expandedQuery(func(x expander) (query.Query, error) {
+		var parts []query.Query
+		for _, jp := range p.JamoPrefixes {
+			if jp != "" {
+				q, err := x.prefix("suggest_jamo", jp, 1)
+				if err != nil {
+					return nil, err
+				}
+				parts = append(parts, q)
+			}
+		}
+		if p.Chosung != "" {
+			q, err := x.prefix("suggest_chosung", p.Chosung, 1)
 			if err != nil {
 				return nil, err
 			}
 			parts = append(parts, q)
 		}
-	}
-	if p.Chosung != "" {
-		q, err := x.prefix("suggest_chosung", p.Chosung, 1)
-		if err != nil {
-			return nil, err
-		}
-		parts = append(parts, q)
-	}
-	if len(parts) == 0 {
-		return nil, nil
-	}
-	req := blevesearch.NewSearchRequestOptions(query.NewDisjunctionQuery(parts), p.Size, 0, false)
+		return query.NewDisjunctionQuery(parts), nil
+	})
+	req := blevesearch.NewSearchRequestOptions(q, p.Size, 0, false)
 	req.SortBy([]string{"-popularity", "_id"})
 	req.Fields = []string{"source"}
 	res, err := v.idx.SearchInContext(ctx, req)
@@ -275,7 +243,7 @@ func (e *Engine) Suggest(ctx context.Context, p engine.SuggestPlan) ([]engine.Su
 // over the terms_jamo dictionary, choosing candidates like fuzzy matching
 // does (closest, then most frequent by their postings).
 func (e *Engine) SimilarTerms(ctx context.Context, jamo string, maxEdits, size int) ([]engine.TermCount, error) {
-	_, r, err := e.liveReader()
+	r, err := e.liveReader()
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +253,7 @@ func (e *Engine) SimilarTerms(ctx context.Context, jamo string, maxEdits, size i
 		return nil, errors.New("bleve: the index reader has no fuzzy dictionary")
 	}
 	d, err := fr.FieldDictFuzzy("terms_jamo", jamo, min(maxEdits, 2), "")
-	cands, err := expander{r}.collect(d, err, "terms_jamo", size, true)
+	cands, err := expander{ctx, r}.collect(d, err, "terms_jamo", size, true)
 	if err != nil {
 		return nil, err
 	}

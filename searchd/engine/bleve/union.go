@@ -152,3 +152,18 @@ var (
 	_ query.BoostableQuery = (*unionQuery)(nil)
 	_ search.Searcher      = (*constSearcher)(nil)
 )
+
+// expandedQuery builds its query when Bleve asks for the searcher, with
+// the reader and context of the search itself: fuzzy and prefix
+// expansions are chosen on the snapshot the query runs on, one reader per
+// search, and stop when the client goes away.
+type expandedQuery func(x expander) (query.Query, error)
+
+// Searcher implements query.Query.
+func (f expandedQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	q, err := f(expander{ctx, r})
+	if err != nil {
+		return nil, err
+	}
+	return q.Searcher(ctx, r, m, opts)
+}
