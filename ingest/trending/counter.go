@@ -1,6 +1,7 @@
 package trending
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"sync/atomic"
@@ -49,27 +50,13 @@ type CounterConfig struct {
 }
 
 func (c CounterConfig) withDefaults() CounterConfig {
-	if c.MaxRunes == 0 {
-		c.MaxRunes = 30
-	}
-	if c.ZeroResultRepeat == 0 {
-		c.ZeroResultRepeat = 3
-	}
-	if c.QueueSize == 0 {
-		c.QueueSize = 8192
-	}
-	if c.BatchSize == 0 {
-		c.BatchSize = DefaultBatchSize
-	}
-	if c.Workers == 0 {
-		c.Workers = 4
-	}
-	if c.CountInterval == 0 {
-		c.CountInterval = time.Second
-	}
-	if c.MaxTallyKeys == 0 {
-		c.MaxTallyKeys = 16_384
-	}
+	c.MaxRunes = cmp.Or(c.MaxRunes, 30)
+	c.ZeroResultRepeat = cmp.Or(c.ZeroResultRepeat, 3)
+	c.QueueSize = cmp.Or(c.QueueSize, 8192)
+	c.BatchSize = cmp.Or(c.BatchSize, DefaultBatchSize)
+	c.Workers = cmp.Or(c.Workers, 4)
+	c.CountInterval = cmp.Or(c.CountInterval, time.Second)
+	c.MaxTallyKeys = cmp.Or(c.MaxTallyKeys, 16_384)
 	if c.Clock == nil {
 		c.Clock = SystemClock{}
 	}
@@ -115,8 +102,8 @@ type Counter struct {
 	mu      sync.Mutex
 	zero    map[string]int // key → zero-result searches in a row
 
-	tmu   sync.Mutex // guards tally
-	tally *Tally
+	tmu     sync.Mutex // guards tallies
+	tallies *tallier
 	// writing is read-held while a tally taken from c.tally is written,
 	// so Flush can wait for every write in flight.
 	writing sync.RWMutex
@@ -132,7 +119,7 @@ func newCounter(cfg CounterConfig, store Store, m *metrics, log *zap.Logger) (*C
 	c := &Counter{
 		cfg: cfg, store: store, m: m, log: log, hash: newHasher(cfg.Salt),
 		ch: make(chan Hit, cfg.QueueSize), flush: make([]chan chan struct{}, cfg.Workers),
-		zero: map[string]int{}, tally: NewTally(store.Config()),
+		zero: map[string]int{}, tallies: newTallier(store.Config(), cfg.MaxTallyKeys, maxTallyHits),
 	}
 	for i := range c.flush {
 		c.flush[i] = make(chan chan struct{})
@@ -279,24 +266,10 @@ func (c *Counter) write(ctx context.Context, batch []Hit) []Hit {
 		c.log.Warn("trending: dedup of a batch failed", zap.Int("hits", len(batch)), zap.Error(err))
 		return batch[:0]
 	}
-	var full []*Tally
-	n := 0
 	c.writing.RLock()
 	defer c.writing.RUnlock()
 	c.tmu.Lock()
-	for i, h := range batch {
-		if !ok[i] {
-			continue
-		}
-		n++
-		if !c.tally.Fits(Seconds(h.Time)) {
-			full = append(full, c.takeTally())
-		}
-		c.tally.Add(h)
-		if len(c.tally.Keys) >= c.cfg.MaxTallyKeys || c.tally.Hits >= maxTallyHits {
-			full = append(full, c.takeTally())
-		}
-	}
+	n, full := c.tallies.add(batch, ok)
 	c.tmu.Unlock()
 	c.m.counted.Add(float64(n))
 	c.m.dupes.Add(float64(len(batch) - n))
@@ -306,19 +279,12 @@ func (c *Counter) write(ctx context.Context, batch []Hit) []Hit {
 	return batch[:0]
 }
 
-// takeTally swaps the tally for an empty one. Callers hold tmu.
-func (c *Counter) takeTally() *Tally {
-	t := c.tally
-	c.tally = NewTally(c.store.Config())
-	return t
-}
-
 // countTally writes the current tally.
 func (c *Counter) countTally(ctx context.Context) error {
 	c.writing.RLock()
 	defer c.writing.RUnlock()
 	c.tmu.Lock()
-	t := c.takeTally()
+	t := c.tallies.take()
 	c.tmu.Unlock()
 	return c.count(ctx, t)
 }

@@ -111,7 +111,7 @@ func (s *MemoryStore) Count(ctx context.Context, t *Tally) error {
 				set = map[string]struct{}{}
 				byKey[k.Key] = set
 			}
-			for _, u := range us {
+			for u := range us {
 				set[u] = struct{}{}
 			}
 		}

@@ -1,6 +1,7 @@
 package trending
 
 import (
+	"cmp"
 	"math"
 	"sort"
 
@@ -37,24 +38,12 @@ type Rules struct {
 
 // WithDefaults fills zero fields with the defaults.
 func (r Rules) WithDefaults() Rules {
-	if r.MinUsers == 0 {
-		r.MinUsers = 10
-	}
-	if r.MinRecent == 0 {
-		r.MinRecent = 10
-	}
-	if r.MinRatio == 0 {
-		r.MinRatio = 2
-	}
-	if r.MinScore == 0 {
-		r.MinScore = 4
-	}
-	if r.Prior == 0 {
-		r.Prior = 1
-	}
-	if r.Size == 0 {
-		r.Size = 20
-	}
+	r.MinUsers = cmp.Or(r.MinUsers, 10)
+	r.MinRecent = cmp.Or(r.MinRecent, 10)
+	r.MinRatio = cmp.Or(r.MinRatio, 2)
+	r.MinScore = cmp.Or(r.MinScore, 4)
+	r.Prior = cmp.Or(r.Prior, 1)
+	r.Size = cmp.Or(r.Size, 20)
 	return r
 }
 

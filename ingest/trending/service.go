@@ -1,6 +1,7 @@
 package trending
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -63,12 +64,8 @@ func New(cfg Config, store Store, reg prometheus.Registerer, log *zap.Logger) (*
 	if cfg.Counter.Clock == nil {
 		cfg.Counter.Clock = cfg.Clock
 	}
-	if cfg.Interval == 0 {
-		cfg.Interval = 30 * time.Second
-	}
-	if cfg.LockTTL == 0 {
-		cfg.LockTTL = 15 * time.Second
-	}
+	cfg.Interval = cmp.Or(cfg.Interval, 30*time.Second)
+	cfg.LockTTL = cmp.Or(cfg.LockTTL, 15*time.Second)
 	if cfg.InstanceID == "" {
 		var b [8]byte
 		_, _ = rand.Read(b[:])

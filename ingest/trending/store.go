@@ -1,6 +1,7 @@
 package trending
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"time"
@@ -38,21 +39,12 @@ type StoreConfig struct {
 
 // WithDefaults fills zero fields with the defaults.
 func (c StoreConfig) WithDefaults() StoreConfig {
-	def := func(d *time.Duration, v time.Duration) {
-		if *d == 0 {
-			*d = v
-		}
-	}
-	def(&c.ShortHalfLife, 2*time.Minute)
-	def(&c.LongHalfLife, 2*time.Hour)
-	def(&c.DedupWindow, 10*time.Minute)
-	def(&c.UsersWindow, 10*time.Minute)
-	if c.PoolSize == 0 {
-		c.PoolSize = 1000
-	}
-	if c.MaxSurfaces == 0 {
-		c.MaxSurfaces = 8
-	}
+	c.ShortHalfLife = cmp.Or(c.ShortHalfLife, 2*time.Minute)
+	c.LongHalfLife = cmp.Or(c.LongHalfLife, 2*time.Hour)
+	c.DedupWindow = cmp.Or(c.DedupWindow, 10*time.Minute)
+	c.UsersWindow = cmp.Or(c.UsersWindow, 10*time.Minute)
+	c.PoolSize = cmp.Or(c.PoolSize, 1000)
+	c.MaxSurfaces = cmp.Or(c.MaxSurfaces, 8)
 	return c
 }
 
@@ -83,9 +75,14 @@ func (c StoreConfig) LambdaLong() float64 { return math.Ln2 / c.LongHalfLife.Sec
 func (c StoreConfig) BaselinePool() int { return 4 * c.PoolSize }
 
 // UsersBucket is the distinct-users bucket of t.
-func (c StoreConfig) UsersBucket(t time.Time) int64 {
-	return int64(math.Floor(Seconds(t) / c.UsersWindow.Seconds()))
-}
+func (c StoreConfig) UsersBucket(t time.Time) int64 { return bucket(t, c.UsersWindow) }
+
+// DedupBucket is the dedup-window bucket of t (stores that keep dedup
+// state per window).
+func (c StoreConfig) DedupBucket(t time.Time) int64 { return bucket(t, c.DedupWindow) }
+
+// bucket numbers the d-long intervals of Unix time.
+func bucket(t time.Time, d time.Duration) int64 { return int64(math.Floor(Seconds(t) / d.Seconds())) }
 
 // Seconds is t as Unix seconds with millisecond precision, the time unit
 // every store computes weights in.

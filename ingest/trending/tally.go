@@ -39,17 +39,9 @@ type Tally struct {
 type KeyTally struct {
 	Key              string
 	Recent, Baseline float64 // sums of the short and long weights
-	// Users per distinct-users bucket (StoreConfig.UsersBucket), each user
-	// once per bucket.
-	Users    map[int64][]string
+	// Users per distinct-users bucket (StoreConfig.UsersBucket).
+	Users    map[int64]map[string]struct{}
 	Surfaces map[string]int64 // display form → hits
-
-	seen map[userBucket]struct{}
-}
-
-type userBucket struct {
-	user   string
-	bucket int64
 }
 
 // NewTally returns an empty tally for the counting model cfg.
@@ -76,17 +68,19 @@ func (t *Tally) Add(h Hit) {
 	t.BaselineTotal += wl
 	k := t.index[h.Key]
 	if k == nil {
-		k = &KeyTally{Key: h.Key, Users: map[int64][]string{}, Surfaces: map[string]int64{}, seen: map[userBucket]struct{}{}}
+		k = &KeyTally{Key: h.Key, Users: map[int64]map[string]struct{}{}, Surfaces: map[string]int64{}}
 		t.index[h.Key] = k
 		t.Keys = append(t.Keys, k)
 	}
 	k.Recent += ws
 	k.Baseline += wl
 	b := t.cfg.UsersBucket(h.Time)
-	if _, ok := k.seen[userBucket{h.User, b}]; !ok {
-		k.seen[userBucket{h.User, b}] = struct{}{}
-		k.Users[b] = append(k.Users[b], h.User)
+	users := k.Users[b]
+	if users == nil {
+		users = map[string]struct{}{}
+		k.Users[b] = users
 	}
+	users[h.User] = struct{}{}
 	k.Surfaces[h.Surface]++
 }
 
@@ -109,6 +103,47 @@ func (k *KeyTally) SortedSurfaces() []SurfaceCount {
 	return out
 }
 
+// tallier fills tallies with counted hits, starting a new one when a hit
+// does not fit the current one or it is full (maxKeys keywords or maxHits
+// hits; 0 is no bound).
+type tallier struct {
+	cfg              StoreConfig
+	maxKeys, maxHits int
+	cur              *Tally
+}
+
+func newTallier(cfg StoreConfig, maxKeys, maxHits int) *tallier {
+	return &tallier{cfg: cfg, maxKeys: maxKeys, maxHits: maxHits, cur: NewTally(cfg)}
+}
+
+// add tallies the hits ok marks as counted. It returns how many those
+// were and the tallies it filled, to be written.
+func (tl *tallier) add(hits []Hit, ok []bool) (int, []*Tally) {
+	var full []*Tally
+	n := 0
+	for i, h := range hits {
+		if !ok[i] {
+			continue
+		}
+		n++
+		if !tl.cur.Fits(Seconds(h.Time)) {
+			full = append(full, tl.take())
+		}
+		tl.cur.Add(h)
+		if (tl.maxKeys > 0 && len(tl.cur.Keys) >= tl.maxKeys) || (tl.maxHits > 0 && tl.cur.Hits >= tl.maxHits) {
+			full = append(full, tl.take())
+		}
+	}
+	return n, full
+}
+
+// take returns the current tally and starts an empty one.
+func (tl *tallier) take() *Tally {
+	t := tl.cur
+	tl.cur = NewTally(tl.cfg)
+	return t
+}
+
 // CountHits deduplicates hits and counts the accepted ones at once,
 // returning how many were accepted: the Counter's path without its
 // batching over time, for tools and tests.
@@ -117,19 +152,12 @@ func CountHits(ctx context.Context, s Store, hits []Hit) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	t, n := NewTally(s.Config()), 0
-	for i, h := range hits {
-		if !ok[i] {
-			continue
+	tl := newTallier(s.Config(), 0, 0)
+	n, full := tl.add(hits, ok)
+	for _, t := range append(full, tl.take()) {
+		if err := s.Count(ctx, t); err != nil {
+			return n, err
 		}
-		n++
-		if !t.Fits(Seconds(h.Time)) {
-			if err := s.Count(ctx, t); err != nil {
-				return n, err
-			}
-			t = NewTally(s.Config())
-		}
-		t.Add(h)
 	}
-	return n, s.Count(ctx, t)
+	return n, nil
 }

@@ -2,10 +2,10 @@ package harness_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/searchd/searchd/internal/nsmc"
 
 	"github.com/redis/go-redis/v9"
 
@@ -56,16 +56,6 @@ func TestQualitative(t *testing.T) {
 	}
 }
 
-// nsmcPath is $SEARCHD_NSMC or ../shared/data/nsmc/reviews.jsonl.gz from
-// the repository root.
-func nsmcPath() string {
-	if p := os.Getenv("SEARCHD_NSMC"); p != "" {
-		return p
-	}
-	wd, _ := os.Getwd()
-	return filepath.Join(wd, "..", "..", "..", "..", "shared", "data", "nsmc", "reviews.jsonl.gz")
-}
-
 // BenchmarkAccuracySynthetic reports the harness figures for synthetic
 // streams (SEARCHD_HARNESS_TRIALS bursts, default 40; an 8 h burst-free
 // stream).
@@ -92,8 +82,8 @@ func BenchmarkAccuracySynthetic(b *testing.B) {
 
 // BenchmarkAccuracyNSMC replays 2015's review dates (one day = 60 s).
 func BenchmarkAccuracyNSMC(b *testing.B) {
-	path := nsmcPath()
-	if _, err := os.Stat(path); err != nil {
+	path, ok := nsmc.Path()
+	if !ok {
 		b.Skipf("NSMC corpus not found at %s (set SEARCHD_NSMC)", path)
 	}
 	cfg := harness.Config{}

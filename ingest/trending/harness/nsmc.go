@@ -1,14 +1,12 @@
 package harness
 
 import (
-	"bufio"
-	"compress/gzip"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"sort"
 	"time"
+
+	"github.com/searchd/searchd/internal/nsmc"
 )
 
 // NSMCConfig selects reviews to replay: dates in [From, To) become search
@@ -36,40 +34,20 @@ type Release struct {
 // LoadNSMC reads the corpus and returns the replay stream (sorted) and the
 // release bursts found in it.
 func LoadNSMC(c NSMCConfig, minUsers int) ([]Event, []Release, error) {
-	f, err := os.Open(c.Path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, nil, err
-	}
 	from, err := time.Parse(time.DateOnly, c.From)
 	if err != nil {
 		return nil, nil, fmt.Errorf("harness: from: %w", err)
 	}
-	type review struct {
-		ID      string `json:"id"`
-		MovieID string `json:"movie_id"`
-		Date    string `json:"date"`
-	}
 	r := rand.New(rand.NewPCG(c.Seed, 17))
 	perDay := map[string]map[string]int{} // movie → day → reviews
 	var evs []Event
-	sc := bufio.NewScanner(gz)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var rv review
-		if err := json.Unmarshal(sc.Bytes(), &rv); err != nil {
-			return nil, nil, fmt.Errorf("harness: nsmc line: %w", err)
-		}
+	err = nsmc.Read(c.Path, 0, func(rv nsmc.Review) error {
 		if rv.Date < c.From || rv.Date >= c.To {
-			continue
+			return nil
 		}
 		d, err := time.Parse(time.DateOnly, rv.Date)
 		if err != nil {
-			continue
+			return nil
 		}
 		day := d.Sub(from).Hours() / 24
 		t := c.Start.Add(time.Duration((day + r.Float64()) * c.DaySeconds * float64(time.Second)))
@@ -79,9 +57,10 @@ func LoadNSMC(c NSMCConfig, minUsers int) ([]Event, []Release, error) {
 			perDay[rv.MovieID] = map[string]int{}
 		}
 		perDay[rv.MovieID][rv.Date]++
-	}
-	if err := sc.Err(); err != nil {
-		return nil, nil, err
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("harness: nsmc: %w", err)
 	}
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].T.Before(evs[j].T) })
 	var rel []Release

@@ -76,8 +76,7 @@ func BenchmarkCountThroughput(b *testing.B) {
 	zincrby := redisBenchmarkZincrby(b, srv.Addr, 300_000)
 	const n = 200_000
 	evs := zipfEvents(n, 20_000, trendingtest.Start)
-	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer c.Close()
+	c := srv.Client(b)
 	b.ResetTimer()
 	var elapsed time.Duration
 	var redisMicros float64
@@ -224,8 +223,7 @@ func BenchmarkCountTally(b *testing.B) {
 func benchStore(b *testing.B) (*redistrend.Store, *redis.Client) {
 	b.Helper()
 	srv := testenv.StartRedis(b)
-	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	b.Cleanup(func() { c.Close() })
+	c := srv.Client(b)
 	store, err := redistrend.New(c, trending.StoreConfig{}, redistrend.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -340,8 +338,7 @@ func benchBatch() int {
 func BenchmarkZUnionStoreBuckets(b *testing.B) {
 	srv := testenv.StartRedis(b)
 	ctx := context.Background()
-	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer c.Close()
+	c := srv.Client(b)
 	r := rand.New(rand.NewPCG(3, 3))
 	z := rand.NewZipf(r, 1.1, 1, 49_999)
 	keys := make([]string, 60)

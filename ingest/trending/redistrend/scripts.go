@@ -5,9 +5,22 @@ import "github.com/redis/go-redis/v9"
 // The scripts build key names from the prefix (the store's keys are not
 // declared in KEYS), so the store needs a single Redis node, not a cluster.
 
+// zmscoreLua defines zmscore(key, members): ZMSCORE of every member, in
+// calls of at most 1,000 (Lua's unpack takes a few thousand values).
+const zmscoreLua = `
+local function zmscore(key, members)
+  local out = {}
+  for c = 1, #members, 1000 do
+    local sc = redis.call('ZMSCORE', key, unpack(members, c, math.min(c + 999, #members)))
+    for j = 1, #sc do out[c + j - 1] = sc[j] end
+  end
+  return out
+end
+`
+
 // rescaleLua moves the landmark L to newL: both sets and both totals are
 // multiplied by exp(−λ·(newL−L)). Shared by the add and maintain scripts.
-const rescaleLua = `
+const rescaleLua = zmscoreLua + `
 local function rescale(p, ls, ll, L, newL)
   local fs = math.exp(-ls * (newL - L))
   local fl = math.exp(-ll * (newL - L))
@@ -128,15 +141,18 @@ return 1
 // counted yet) and, per member of the recent set, key, stored short score
 // and stored long score (” when trimmed from the baseline set). One call,
 // so a concurrent rescale cannot mix landmarks. ARGV: prefix.
-var poolScript = redis.NewScript(`
+var poolScript = redis.NewScript(zmscoreLua + `
 local p = ARGV[1]
 local m = redis.call('HMGET', p .. 'meta', 'L', 'ts', 'tl')
 local out = {m[1] or '', m[2] or '0', m[3] or '0'}
 local mem = redis.call('ZRANGE', p .. 's', 0, -1, 'WITHSCORES')
-for i = 1, #mem, 2 do
-  out[#out + 1] = mem[i]
-  out[#out + 1] = mem[i + 1]
-  out[#out + 1] = redis.call('ZSCORE', p .. 'l', mem[i]) or ''
+local names = {}
+for i = 1, #mem, 2 do names[#names + 1] = mem[i] end
+local long = zmscore(p .. 'l', names)
+for i, k in ipairs(names) do
+  out[#out + 1] = k
+  out[#out + 1] = mem[2 * i]
+  out[#out + 1] = long[i] or ''
 end
 return out
 `)
@@ -147,7 +163,7 @@ return out
 // members per call (so it never blocks long) and returns how many members
 // are still over the bound; it also unlinks the dedup buckets that are no
 // longer read. ARGV: prefix, λs, λl, now, threshold, keepS, keepL,
-// maxRemove, dedup window s.
+// maxRemove, the dedup bucket of now.
 var maintainScript = redis.NewScript(rescaleLua + `
 local p = ARGV[1]
 local ls, ll, now, thr = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -161,8 +177,9 @@ local function cut(set, other, keep)
   local c = math.min(n - keep, maxr)
   local gone = redis.call('ZRANGE', p .. set, 0, c - 1)
   redis.call('ZREMRANGEBYRANK', p .. set, 0, c - 1)
-  for _, k in ipairs(gone) do
-    if not redis.call('ZSCORE', p .. other, k) then redis.call('DEL', p .. 'f:' .. k) end
+  local kept = zmscore(p .. other, gone)
+  for i, k in ipairs(gone) do
+    if not kept[i] then redis.call('DEL', p .. 'f:' .. k) end
   end
   over = over + n - keep - c
 end
@@ -170,7 +187,7 @@ cut('s', 'l', keepS)
 cut('l', 's', keepL)
 -- Dedup buckets older than the previous one are no longer read: free
 -- them in the background before Redis expiry would delete them inline.
-local b = math.floor(now / tonumber(ARGV[9]))
+local b = tonumber(ARGV[9])
 for d = 2, 4 do redis.call('UNLINK', p .. 'd:' .. string.format('%d', b - d)) end
 return over
 `)

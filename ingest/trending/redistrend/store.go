@@ -17,7 +17,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -36,6 +38,8 @@ type Store struct {
 	cfg    trending.StoreConfig
 	prefix string
 	own    bool
+	// The arguments every dedup and count script call starts with.
+	dedupHead, countHead []any
 }
 
 // Options configure a Store.
@@ -56,7 +60,11 @@ func New(c *redis.Client, cfg trending.StoreConfig, opt Options) (*Store, error)
 	if opt.Prefix == "" {
 		opt.Prefix = "trending:"
 	}
-	return &Store{c: c, cfg: cfg, prefix: opt.Prefix, own: opt.CloseClient}, nil
+	s := &Store{c: c, cfg: cfg, prefix: opt.Prefix, own: opt.CloseClient}
+	s.dedupHead = []any{s.prefix, fmtFloat(cfg.DedupWindow.Seconds()), secs(2*cfg.DedupWindow + time.Second)}
+	s.countHead = []any{s.prefix, fmtFloat(cfg.LambdaShort()), fmtFloat(cfg.LambdaLong()),
+		secs(3 * cfg.UsersWindow), cfg.MaxSurfaces, fmtFloat(trending.HardRescaleExponent)}
+	return s, nil
 }
 
 // Config implements trending.Store.
@@ -77,10 +85,10 @@ const maxDedupHits = 1024
 // call per maxDedupHits hits.
 func (s *Store) Dedup(ctx context.Context, hits []trending.Hit) ([]bool, error) {
 	ok := make([]bool, len(hits))
-	win := s.cfg.DedupWindow.Seconds()
-	head := []any{s.prefix, fmtFloat(win), secs(2*s.cfg.DedupWindow + time.Second)}
+	fields := make([]string, len(hits))
 	pending := make([]int, len(hits))
-	for i := range pending {
+	for i, h := range hits {
+		fields[i] = h.User + "\x00" + h.Key
 		pending[i] = i
 	}
 	for len(pending) > 0 {
@@ -88,15 +96,14 @@ func (s *Store) Dedup(ctx context.Context, hits []trending.Hit) ([]bool, error) 
 		var round, later []int
 		seen := make(map[string]bool, len(pending))
 		for _, i := range pending {
-			f := hits[i].User + "\x00" + hits[i].Key
-			if seen[f] || len(round) == maxDedupHits {
+			if seen[fields[i]] || len(round) == maxDedupHits {
 				later = append(later, i)
 				continue
 			}
-			seen[f] = true
+			seen[fields[i]] = true
 			round = append(round, i)
 		}
-		if err := s.dedupRound(ctx, head, hits, round, ok); err != nil {
+		if err := s.dedupRound(ctx, hits, fields, round, ok); err != nil {
 			return nil, err
 		}
 		pending = later
@@ -105,24 +112,23 @@ func (s *Store) Dedup(ctx context.Context, hits []trending.Hit) ([]bool, error) 
 }
 
 // dedupRound decides hits[idx] (distinct pairs) in one script call.
-func (s *Store) dedupRound(ctx context.Context, head []any, hits []trending.Hit, idx []int, ok []bool) error {
-	win := s.cfg.DedupWindow.Seconds()
+func (s *Store) dedupRound(ctx context.Context, hits []trending.Hit, fields []string, idx []int, ok []bool) error {
 	groups := map[int64][]int{}
 	var buckets []int64
 	for _, i := range idx {
-		b := int64(math.Floor(trending.Seconds(hits[i].Time) / win))
+		b := s.cfg.DedupBucket(hits[i].Time)
 		if groups[b] == nil {
 			buckets = append(buckets, b)
 		}
 		groups[b] = append(groups[b], i)
 	}
-	args := append(make([]any, 0, len(head)+2*len(buckets)+2*len(idx)), head...)
+	args := append(make([]any, 0, len(s.dedupHead)+2*len(buckets)+2*len(idx)), s.dedupHead...)
 	order := make([]int, 0, len(idx))
 	for _, b := range buckets {
 		g := groups[b]
 		args = append(args, b, len(g))
 		for _, i := range g {
-			args = append(args, hits[i].User+"\x00"+hits[i].Key)
+			args = append(args, fields[i])
 		}
 		for _, i := range g {
 			args = append(args, strconv.FormatFloat(trending.Seconds(hits[i].Time), 'f', 3, 64))
@@ -157,9 +163,8 @@ func (s *Store) Count(ctx context.Context, t *trending.Tally) error {
 	if t == nil || t.Hits == 0 {
 		return nil
 	}
-	head := []any{s.prefix, fmtFloat(s.cfg.LambdaShort()), fmtFloat(s.cfg.LambdaLong()),
-		secs(3 * s.cfg.UsersWindow), s.cfg.MaxSurfaces, fmtFloat(trending.HardRescaleExponent), fmtFloat(t.Ref)}
-	args := append(head, fmtFloat(t.RecentTotal), fmtFloat(t.BaselineTotal))
+	head := append(slices.Clip(s.countHead), fmtFloat(t.Ref))
+	args := append(slices.Clip(head), fmtFloat(t.RecentTotal), fmtFloat(t.BaselineTotal))
 	entries := 0
 	for _, k := range t.Keys {
 		for _, e := range countEntries(k) {
@@ -189,7 +194,8 @@ func countEntries(k *trending.KeyTally) [][]any {
 		users  []string
 	}
 	var chunks []chunk
-	for b, us := range k.Users {
+	for b, set := range k.Users {
+		us := slices.Collect(maps.Keys(set))
 		for len(us) > 0 {
 			n := min(len(us), maxPFAdd)
 			chunks = append(chunks, chunk{b, us[:n]})
@@ -315,7 +321,7 @@ func (s *Store) Maintain(ctx context.Context, now time.Time) error {
 		over, err := maintainScript.Run(ctx, s.c, nil, s.prefix,
 			fmtFloat(s.cfg.LambdaShort()), fmtFloat(s.cfg.LambdaLong()),
 			fmtFloat(trending.Seconds(now)), fmtFloat(trending.RescaleExponent),
-			s.cfg.PoolSize, s.cfg.BaselinePool(), maxRemove, fmtFloat(s.cfg.DedupWindow.Seconds())).Int()
+			s.cfg.PoolSize, s.cfg.BaselinePool(), maxRemove, s.cfg.DedupBucket(now)).Int()
 		if err != nil {
 			return translate("maintain", err)
 		}

@@ -41,8 +41,7 @@ func TestRedisStore(t *testing.T) {
 // holds across the bucket boundary it reads.
 func TestMaintainUnlinksOldDedupBuckets(t *testing.T) {
 	srv := testenv.StartRedis(t)
-	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer c.Close()
+	c := srv.Client(t)
 	ctx := context.Background()
 	store, err := redistrend.New(c, trending.StoreConfig{}, redistrend.Options{Prefix: "t:"})
 	if err != nil {
@@ -80,8 +79,7 @@ func TestMaintainUnlinksOldDedupBuckets(t *testing.T) {
 // is written in several calls: every user and the weight count once.
 func TestCountSplitsAKeywordWithManyUsers(t *testing.T) {
 	srv := testenv.StartRedis(t)
-	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer c.Close()
+	c := srv.Client(t)
 	ctx := context.Background()
 	store, err := redistrend.New(c, trending.StoreConfig{}, redistrend.Options{})
 	if err != nil {
@@ -136,8 +134,7 @@ func TestCountSplitsAKeywordWithManyUsers(t *testing.T) {
 // random streams with repeats inside a batch and across dedup buckets.
 func TestDedupMatchesMemoryStore(t *testing.T) {
 	srv := testenv.StartRedis(t)
-	c := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer c.Close()
+	c := srv.Client(t)
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(5, 6))
 	for trial := range 5 {
