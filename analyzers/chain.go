@@ -3,7 +3,6 @@ package analyzers
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/searchd/searchd/searchd/engine"
@@ -108,25 +107,20 @@ func buildAnalysis(s engine.AnalysisSettings) (*Analysis, Problems, error) {
 
 	hasSynonyms := strings.TrimSpace(s.Synonyms) != ""
 	tokenizerOK := true
-	switch m := DecompoundMode(strings.ToLower(strings.TrimSpace(s.DecompoundMode))); m {
-	case "":
-		a.mode = DecompoundDiscard
-	case DecompoundNone, DecompoundDiscard:
-		a.mode = m
-	case DecompoundMixed:
-		a.mode = m
-		if hasSynonyms {
-			problems = append(problems, Problem{Field: FieldDecompoundMode, Message: "decompound_mode mixed cannot be used together with synonyms " +
-				"(Elasticsearch cannot build a synonym filter after a tokenizer that keeps a compound and its parts); use discard or none"})
-			tokenizerOK = false
-		}
-	default:
+	mode, ok := parseDecompoundMode(DecompoundMode(strings.ToLower(strings.TrimSpace(s.DecompoundMode))))
+	switch {
+	case !ok:
 		problems = append(problems, Problem{Field: FieldDecompoundMode,
 			Message: fmt.Sprintf("%q is not a decompound mode; use none, discard or mixed", s.DecompoundMode)})
 		tokenizerOK = false
+	case mode == DecompoundMixed && hasSynonyms:
+		problems = append(problems, Problem{Field: FieldDecompoundMode, Message: "decompound_mode mixed cannot be used together with synonyms " +
+			"(Elasticsearch cannot build a synonym filter after a tokenizer that keeps a compound and its parts); use discard or none"})
+		tokenizerOK = false
 	}
+	a.mode = mode
 
-	ud, udProblems := parseUserDictionaryAll(s.UserDictionary)
+	ud, udProblems := parseUserDictionary(s.UserDictionary, maxUserDictionaryProblems)
 	problems = append(problems, udProblems...)
 	if len(udProblems) > 0 {
 		tokenizerOK = false
@@ -134,15 +128,13 @@ func buildAnalysis(s engine.AnalysisSettings) (*Analysis, Problems, error) {
 		a.userDict = ud
 	}
 
+	stopTags := s.StopTags
 	for _, tag := range s.StopTags {
-		if _, err := NewPartOfSpeechFilter(PartOfSpeechConfig{StopTags: []string{tag}}); err != nil {
+		if _, known := normalizeStopTag(tag); !known {
 			problems = append(problems, Problem{Field: FieldStopTags,
 				Message: fmt.Sprintf("%q is not a part-of-speech tag nori knows (examples: J for particles, E for endings, NNG for nouns)", tag)})
+			stopTags = nil // check the synonyms with what is valid
 		}
-	}
-	stopTags := s.StopTags
-	if hasStopTagProblem(problems) {
-		stopTags = nil // check the synonyms with what is valid
 	}
 	if !tokenizerOK {
 		a.mode, a.userDict = DecompoundDiscard, nil
@@ -190,15 +182,6 @@ func buildAnalysis(s engine.AnalysisSettings) (*Analysis, Problems, error) {
 	return a, nil, nil
 }
 
-func hasStopTagProblem(ps Problems) bool {
-	for _, p := range ps {
-		if p.Field == FieldStopTags {
-			return true
-		}
-	}
-	return false
-}
-
 // newPreSynonymAnalyzer is the chain every synonym word is analyzed with:
 // nori_tokenizer, nori_part_of_speech, nori_readingform, lowercase.
 func newPreSynonymAnalyzer(mode DecompoundMode, ud *UserDictionary, stopTags []string) (*Analyzer, error) {
@@ -206,53 +189,6 @@ func newPreSynonymAnalyzer(mode DecompoundMode, ud *UserDictionary, stopTags []s
 	tc.DecompoundMode = mode
 	tc.UserDictionary = ud
 	return NewNoriAnalyzer(tc, stopTags)
-}
-
-// parseUserDictionaryAll parses nori user dictionary rules and reports every
-// bad line, not just the first: each bad line is blanked (keeping the line
-// numbers) and the rest parsed again.
-func parseUserDictionaryAll(rules []string) (*UserDictionary, Problems) {
-	var lines []string
-	for _, r := range rules {
-		if r == "" {
-			lines = append(lines, "")
-		}
-		for l := range strings.Lines(r) {
-			lines = append(lines, strings.TrimRight(l, "\r\n"))
-		}
-	}
-	var problems Problems
-	for len(problems) < maxUserDictionaryProblems {
-		ud, err := ParseUserDictionary(lines)
-		if err == nil {
-			if len(problems) > 0 {
-				return nil, problems
-			}
-			return ud, nil
-		}
-		line, msg := splitLineMessage(engine.ErrorMessage(err), "user dictionary line ")
-		problems = append(problems, Problem{Field: FieldUserDictionary, Line: line, Message: msg})
-		if line < 1 || line > len(lines) || lines[line-1] == "" {
-			return nil, problems
-		}
-		lines[line-1] = ""
-	}
-	return nil, problems
-}
-
-// splitLineMessage splits "prefix 12: message" into 12 and "message"; other
-// messages come back whole with line 0.
-func splitLineMessage(msg, prefix string) (int, string) {
-	rest, ok := strings.CutPrefix(msg, prefix)
-	if !ok {
-		return 0, msg
-	}
-	num, text, ok := strings.Cut(rest, ": ")
-	n, err := strconv.Atoi(num)
-	if !ok || err != nil {
-		return 0, msg
-	}
-	return n, text
 }
 
 // Document analyzes document text for both streams the engines index:

@@ -20,14 +20,6 @@ var systemDictionary struct {
 	err  error
 }
 
-// SystemDictionary returns the shared mecab-ko-dic dictionary, loading it on
-// the first call. Call it at startup to pay the load time before the first
-// request rather than during it.
-func SystemDictionary() (*dict.Dict, error) {
-	d, _, err := systemTokenizer()
-	return d, err
-}
-
 func systemTokenizer() (*dict.Dict, *tokenizer.Tokenizer, error) {
 	s := &systemDictionary
 	s.once.Do(func() {

@@ -1,6 +1,10 @@
 package analyzers
 
-import "github.com/searchd/searchd/searchd/engine"
+import (
+	"slices"
+
+	"github.com/searchd/searchd/searchd/engine"
+)
 
 // Names of the components in the generated Elasticsearch settings.
 const (
@@ -42,16 +46,17 @@ func ElasticsearchAnalysis(s engine.AnalysisSettings) (map[string]any, error) {
 // out rather than defined empty, and without user words the tokenizers have
 // no user_dictionary_rules.
 func (a *Analysis) Elasticsearch() map[string]any {
+	// nori matches user words case-sensitively, ours does not: give it the
+	// lower- and upper-case spellings too (c++ and C++).
+	userRules := a.userDict.CaseVariantRules()
 	tokenizer := func(mode DecompoundMode) map[string]any {
 		t := map[string]any{
 			"type":                "nori_tokenizer",
 			"decompound_mode":     string(mode),
 			"discard_punctuation": true,
 		}
-		// nori matches user words case-sensitively, ours does not: give it
-		// the lower- and upper-case spellings too (c++ and C++).
-		if rules := a.userDict.CaseVariantRules(); len(rules) > 0 {
-			t["user_dictionary_rules"] = rules
+		if len(userRules) > 0 {
+			t["user_dictionary_rules"] = slices.Clone(userRules) // one copy per tokenizer
 		}
 		return t
 	}

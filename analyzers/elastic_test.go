@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -41,27 +40,7 @@ func TestElasticsearchAnalysisGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(got); err != nil {
-				t.Fatal(err)
-			}
-			b := buf.Bytes()
-			path := filepath.Join("testdata", "elastic", c.name+".json")
-			if *update {
-				if err := os.WriteFile(path, b, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -run TestElasticsearchAnalysisGolden -update to create it)", err)
-			}
-			if !bytes.Equal(b, want) {
-				t.Errorf("%s differs (rerun with -update if the change is intended)\ngot:\n%s", path, b)
-			}
+			compareGolden(t, filepath.Join("testdata", "elastic", c.name+".json"), got)
 		})
 	}
 }

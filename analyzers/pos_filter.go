@@ -41,8 +41,8 @@ func NewPartOfSpeechFilter(cfg PartOfSpeechConfig) (*PartOfSpeechFilter, error) 
 	}
 	f := &PartOfSpeechFilter{stop: make(map[string]struct{}, len(tags))}
 	for _, t := range tags {
-		tag := resolvePOS(strings.ToUpper(strings.TrimSpace(t)))
-		if !isPOSTag(tag) {
+		tag, ok := normalizeStopTag(t)
+		if !ok {
 			return nil, engine.Errorf(engine.Invalid, "nori_part_of_speech: unknown part-of-speech tag %q", t)
 		}
 		if _, dup := f.stop[tag]; !dup {
@@ -51,6 +51,14 @@ func NewPartOfSpeechFilter(cfg PartOfSpeechConfig) (*PartOfSpeechFilter, error) 
 		}
 	}
 	return f, nil
+}
+
+// normalizeStopTag maps a configured stop tag (any case, surrounding space,
+// mecab-ko-dic tags such as JKS) to nori's tag and reports whether nori
+// knows it.
+func normalizeStopTag(t string) (string, bool) {
+	tag := resolvePOS(strings.ToUpper(strings.TrimSpace(t)))
+	return tag, isPOSTag(tag)
 }
 
 // Name is the Elasticsearch filter type.

@@ -203,8 +203,8 @@ type synonymParser struct {
 	// owner maps a member's analyzed terms to the rule it belongs to.
 	owner map[string]*parsedRule
 	// seen maps a rule's key to its line, to find duplicates.
-	seen     map[string]int
-	tooMany  bool
+	seen map[string]int
+	// ruleSeen counts the rules read so far, to stop at MaxSynonymRules.
 	ruleSeen int
 }
 
@@ -258,8 +258,7 @@ func (p *synonymParser) parseLine(line string) {
 	}
 	p.ruleSeen++
 	if p.ruleSeen > MaxSynonymRules {
-		if !p.tooMany {
-			p.tooMany = true
+		if p.ruleSeen == MaxSynonymRules+1 { // report once, on the first rule over
 			p.report("the dictionary has more than %d rules; rules from this line on were not checked", MaxSynonymRules)
 		}
 		return

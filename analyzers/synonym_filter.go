@@ -36,9 +36,6 @@ func NewSynonymFilter(set *SynonymSet) *SynonymFilter { return &SynonymFilter{se
 // Name is the Elasticsearch filter type.
 func (f *SynonymFilter) Name() string { return "synonym" }
 
-// Set returns the filter's synonyms.
-func (f *SynonymFilter) Set() *SynonymSet { return f.set }
-
 type synonymMatch struct {
 	at    int
 	entry *synonymEntry

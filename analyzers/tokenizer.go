@@ -8,6 +8,7 @@ import (
 	"github.com/ikawaha/kagome-dict/dict"
 	"github.com/ikawaha/kagome/v2/tokenizer"
 
+	"github.com/searchd/searchd/analyzers/hangul"
 	"github.com/searchd/searchd/searchd/engine"
 )
 
@@ -48,6 +49,18 @@ type TokenizerConfig struct {
 	UserDictionary *UserDictionary
 }
 
+// parseDecompoundMode applies the default (empty means discard) and reports
+// whether m is a decompound mode. It does not fold case.
+func parseDecompoundMode(m DecompoundMode) (DecompoundMode, bool) {
+	switch m {
+	case "":
+		return DecompoundDiscard, true
+	case DecompoundNone, DecompoundDiscard, DecompoundMixed:
+		return m, true
+	}
+	return m, false
+}
+
 // DefaultTokenizerConfig is nori_tokenizer's default configuration:
 // decompound_mode discard, discard_punctuation true, no user dictionary.
 func DefaultTokenizerConfig() TokenizerConfig {
@@ -76,13 +89,11 @@ type NoriTokenizer struct {
 // NewNoriTokenizer builds a tokenizer, loading the shared system dictionary
 // on first use.
 func NewNoriTokenizer(cfg TokenizerConfig) (*NoriTokenizer, error) {
-	switch cfg.DecompoundMode {
-	case "":
-		cfg.DecompoundMode = DecompoundDiscard
-	case DecompoundNone, DecompoundDiscard, DecompoundMixed:
-	default:
+	mode, ok := parseDecompoundMode(cfg.DecompoundMode)
+	if !ok {
 		return nil, engine.Errorf(engine.Invalid, "decompound_mode must be none, discard or mixed, not %q", cfg.DecompoundMode)
 	}
+	cfg.DecompoundMode = mode
 	d, kg, err := systemTokenizer()
 	if err != nil {
 		return nil, engine.Errorf(engine.Internal, "loading mecab-ko-dic: %v", err)
@@ -140,8 +151,8 @@ const (
 // nounBefore picks the placeholder for a user word followed by next.
 func nounBefore(word, next string) string {
 	last, _ := utf8.DecodeLastRuneInString(word)
-	if last >= 0xAC00 && last <= 0xD7A3 { // Hangul syllable
-		if (last-0xAC00)%28 != 0 {
+	if _, _, final, ok := hangul.Decompose(last); ok {
+		if final != 0 {
 			return nounWithFinal
 		}
 		return nounWithoutFinal

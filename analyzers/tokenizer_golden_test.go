@@ -12,7 +12,7 @@ import (
 	"github.com/searchd/searchd/analyzers"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/tokens")
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/tokens and testdata/elastic")
 
 // goldenToken is a token as stored in a golden file.
 type goldenToken struct {
@@ -148,7 +148,9 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-func compareGolden(t *testing.T, path string, got goldenFile) {
+// compareGolden compares got, encoded as indented JSON, with the golden
+// file at path; with -update it rewrites the file instead.
+func compareGolden(t testing.TB, path string, got any) {
 	t.Helper()
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -165,7 +167,8 @@ func compareGolden(t *testing.T, path string, got goldenFile) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test -run TestGolden -update to create it)", err)
+		test, _, _ := strings.Cut(t.Name(), "/")
+		t.Fatalf("%v (run go test -run %s -update to create it)", err, test)
 	}
 	if !bytes.Equal(want, buf.Bytes()) {
 		t.Errorf("%s differs from the golden file (rerun with -update if the change is intended)\ngot:\n%s\nwant:\n%s", path, buf.Bytes(), want)

@@ -28,7 +28,6 @@ import (
 // C++ in one token. (Elasticsearch's nori matches user words exactly; an
 // upper-case C++ there splits into C and ++.)
 type UserDictionary struct {
-	rules   []string
 	entries []userEntry
 	// byFirst maps the lower-cased first rune of a word to its entries,
 	// longest first.
@@ -40,22 +39,52 @@ type userEntry struct {
 	parts []string // nil for a simple word
 }
 
+// rule is the entry as a normalized rule: the word, then its parts,
+// separated by one space.
+func (e *userEntry) rule() string {
+	if e.parts == nil {
+		return e.word
+	}
+	return e.word + " " + strings.Join(e.parts, " ")
+}
+
 // ParseUserDictionary parses rules in nori's format, one rule an element
-// (an element holding several lines is split). Errors name the line.
+// (an element holding several lines is split). The error names the first
+// bad line.
 func ParseUserDictionary(rules []string) (*UserDictionary, error) {
+	u, problems := parseUserDictionary(rules, 1)
+	if len(problems) > 0 {
+		p := problems[0]
+		return nil, engine.Errorf(engine.Invalid, "user dictionary line %d: %s", p.Line, p.Message)
+	}
+	return u, nil
+}
+
+// parseUserDictionary parses rules in one pass. A bad line is reported
+// (field user_dictionary, with its line number) and skipped, so a later
+// line is checked as if it were not there; parsing stops at limit
+// problems. The dictionary is nil when there is any problem.
+func parseUserDictionary(rules []string, limit int) (*UserDictionary, Problems) {
 	u := &UserDictionary{byFirst: map[rune][]int{}}
 	firstLine := map[string]int{}
+	var problems Problems
 	line := 0
 	for _, rule := range rules {
 		for raw := range strings.Lines(rule) {
 			line++
 			if err := u.add(raw, line, firstLine); err != nil {
-				return nil, err
+				problems = append(problems, Problem{Field: FieldUserDictionary, Line: line, Message: err.Error()})
+				if len(problems) >= limit {
+					return nil, problems
+				}
 			}
 		}
 		if rule == "" {
 			line++
 		}
+	}
+	if len(problems) > 0 {
+		return nil, problems
 	}
 	for r, idx := range u.byFirst {
 		slices.SortStableFunc(idx, func(a, b int) int {
@@ -66,6 +95,8 @@ func ParseUserDictionary(rules []string) (*UserDictionary, error) {
 	return u, nil
 }
 
+// add adds the rule on one line, or returns what is wrong with it (leaving
+// u as it was).
 func (u *UserDictionary) add(raw string, line int, firstLine map[string]int) error {
 	text := raw
 	if i := strings.IndexByte(text, '#'); i >= 0 {
@@ -78,24 +109,21 @@ func (u *UserDictionary) add(raw string, line int, firstLine map[string]int) err
 	word := fields[0]
 	for _, r := range word {
 		if r == utf8.RuneError || unicode.IsControl(r) {
-			return engine.Errorf(engine.Invalid, "user dictionary line %d: %q contains an invalid or control character", line, word)
+			return fmt.Errorf("%q contains an invalid or control character", word)
 		}
 	}
 	var parts []string
 	if len(fields) > 1 {
 		parts = fields[1:]
 		if joined := strings.Join(parts, ""); joined != word {
-			return engine.Errorf(engine.Invalid,
-				"user dictionary line %d: the parts %q concatenate to %q, not to the word %q",
-				line, strings.Join(parts, " "), joined, word)
+			return fmt.Errorf("the parts %q concatenate to %q, not to the word %q", strings.Join(parts, " "), joined, word)
 		}
 	}
 	key := strings.ToLower(word)
 	if first, dup := firstLine[key]; dup {
-		return engine.Errorf(engine.Invalid, "user dictionary line %d: %q is already defined on line %d", line, word, first)
+		return fmt.Errorf("%q is already defined on line %d", word, first)
 	}
 	firstLine[key] = line
-	u.rules = append(u.rules, strings.Join(fields, " "))
 	u.entries = append(u.entries, userEntry{word: word, parts: parts})
 	r, _ := utf8.DecodeRuneInString(word)
 	f := unicode.ToLower(r)
@@ -133,10 +161,14 @@ func (u *UserDictionary) Len() int {
 // fields separated by one space), in input order: the value for
 // Elasticsearch's user_dictionary_rules.
 func (u *UserDictionary) Rules() []string {
-	if u == nil {
+	if u.Len() == 0 {
 		return nil
 	}
-	return slices.Clone(u.rules)
+	rules := make([]string, len(u.entries))
+	for i := range u.entries {
+		rules[i] = u.entries[i].rule()
+	}
+	return rules
 }
 
 // CaseVariantRules returns Rules plus their lower- and upper-case spellings
@@ -148,9 +180,10 @@ func (u *UserDictionary) CaseVariantRules() []string {
 	if u == nil {
 		return nil
 	}
-	seen := make(map[string]bool, 3*len(u.rules))
-	out := make([]string, 0, len(u.rules))
-	for _, r := range u.rules {
+	seen := make(map[string]bool, 3*len(u.entries))
+	out := make([]string, 0, len(u.entries))
+	for i := range u.entries {
+		r := u.entries[i].rule()
 		for _, v := range []string{r, strings.ToLower(r), strings.ToUpper(r)} {
 			if !seen[v] {
 				seen[v] = true

@@ -13,15 +13,12 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
+// files holds every mapping: one Bleve and one Elasticsearch file per
+// index.
+//
 //go:embed documents.bleve.json documents.elasticsearch.json
-var documentFiles embed.FS
-
-// Field types of the documents schema.
-const (
-	TypeText     = "text"
-	TypeNumber   = "number"
-	TypeDateTime = "datetime"
-)
+//go:embed search_logs.bleve.json search_logs.elasticsearch.json
+var files embed.FS
 
 // Field is one field of the documents schema as the embedded engine indexes
 // it (name, type, analyzer and index/store/docvalues options).
@@ -37,17 +34,13 @@ type Field struct {
 }
 
 // DocumentsBleveJSON returns the Bleve index mapping of a documents index.
-func DocumentsBleveJSON() []byte { return mustRead("documents.bleve.json") }
+func DocumentsBleveJSON() []byte { return read("documents.bleve.json") }
 
 // DocumentsBleve parses the Bleve index mapping. The analyzers it names
 // (korean_index, korean_search) are configured per index version by the
 // embedded engine.
 func DocumentsBleve() (*mapping.IndexMappingImpl, error) {
-	m := mapping.NewIndexMapping()
-	if err := json.Unmarshal(DocumentsBleveJSON(), m); err != nil {
-		return nil, fmt.Errorf("mappings: documents.bleve.json: %w", err)
-	}
-	return m, nil
+	return bleveMapping("documents.bleve.json")
 }
 
 // DocumentFields lists the fields of the documents schema from the Bleve
@@ -60,8 +53,8 @@ func DocumentFields() ([]Field, error) {
 			} `json:"properties"`
 		} `json:"default_mapping"`
 	}
-	if err := json.Unmarshal(DocumentsBleveJSON(), &raw); err != nil {
-		return nil, fmt.Errorf("mappings: documents.bleve.json: %w", err)
+	if err := decode("documents.bleve.json", &raw); err != nil {
+		return nil, err
 	}
 	var out []Field
 	for _, name := range slices.Sorted(maps.Keys(raw.Default.Properties)) {
@@ -78,18 +71,42 @@ func DocumentFields() ([]Field, error) {
 // mappings, without analysis) of a documents index for Elasticsearch 7 /
 // OpenSearch. The elastic engine adds settings.analysis from analyzers/.
 func DocumentsElasticsearch() (map[string]any, error) {
-	var body map[string]any
-	if err := json.Unmarshal(mustRead("documents.elasticsearch.json"), &body); err != nil {
-		return nil, fmt.Errorf("mappings: documents.elasticsearch.json: %w", err)
-	}
-	return body, nil
+	return elasticsearchBody("documents.elasticsearch.json")
 }
 
-func mustRead(name string) []byte {
-	b, err := documentFiles.ReadFile(name)
+// read returns an embedded file.
+func read(name string) []byte {
+	b, err := files.ReadFile(name)
 	if err != nil {
 		// The files are embedded at build time; a missing one is a build bug.
 		panic("mappings: " + err.Error())
 	}
 	return b
+}
+
+// decode unmarshals the embedded file name into v.
+func decode(name string, v any) error {
+	if err := json.Unmarshal(read(name), v); err != nil {
+		return fmt.Errorf("mappings: %s: %w", name, err)
+	}
+	return nil
+}
+
+// bleveMapping parses the embedded Bleve index mapping name.
+func bleveMapping(name string) (*mapping.IndexMappingImpl, error) {
+	m := mapping.NewIndexMapping()
+	if err := decode(name, m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// elasticsearchBody parses the embedded Elasticsearch create-index body
+// name.
+func elasticsearchBody(name string) (map[string]any, error) {
+	var body map[string]any
+	if err := decode(name, &body); err != nil {
+		return nil, err
+	}
+	return body, nil
 }

@@ -1,19 +1,16 @@
 package mappings
 
 import (
-	"embed"
 	"encoding/json"
-	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
-// The search-log index schema: one file per engine, the same fields. The
+// The search-log index schema is search_logs.bleve.json and
+// search_logs.elasticsearch.json: one file per engine, the same fields. The
 // Go type the files describe is ingest.LogEvent.
-//
-//go:embed search_logs.bleve.json search_logs.elasticsearch.json
-var searchLogFiles embed.FS
 
 // SearchLogsPrefix and SearchLogsDateLayout name the daily log indices in
 // Elasticsearch: search-logs-YYYY.MM.DD (Go layout 2006.01.02).
@@ -30,25 +27,17 @@ const (
 // searched (event_id — the document id already —, query — analytics use
 // query_key —, corrected, client_net, took_ms, page, size, context) are
 // stored without being indexed, which makes writes about a third cheaper.
-func SearchLogsBleveJSON() []byte { return readSearchLogs("search_logs.bleve.json") }
+func SearchLogsBleveJSON() []byte { return read("search_logs.bleve.json") }
 
 // SearchLogsBleve parses the Bleve mapping of the embedded log index.
 func SearchLogsBleve() (*mapping.IndexMappingImpl, error) {
-	m := mapping.NewIndexMapping()
-	if err := json.Unmarshal(SearchLogsBleveJSON(), m); err != nil {
-		return nil, fmt.Errorf("mappings: search_logs.bleve.json: %w", err)
-	}
-	return m, nil
+	return bleveMapping("search_logs.bleve.json")
 }
 
 // SearchLogsElasticsearch returns the settings and mappings of one daily log
 // index for Elasticsearch 7 / OpenSearch 2 (dynamic: strict).
 func SearchLogsElasticsearch() (map[string]any, error) {
-	var body map[string]any
-	if err := json.Unmarshal(readSearchLogs("search_logs.elasticsearch.json"), &body); err != nil {
-		return nil, fmt.Errorf("mappings: search_logs.elasticsearch.json: %w", err)
-	}
-	return body, nil
+	return elasticsearchBody("search_logs.elasticsearch.json")
 }
 
 // SearchLogsIndexTemplate returns the body of a composable index template
@@ -76,21 +65,8 @@ func SearchLogFields() ([]string, error) {
 			Properties map[string]json.RawMessage `json:"properties"`
 		} `json:"mappings"`
 	}
-	if err := json.Unmarshal(readSearchLogs("search_logs.elasticsearch.json"), &raw); err != nil {
-		return nil, fmt.Errorf("mappings: search_logs.elasticsearch.json: %w", err)
+	if err := decode("search_logs.elasticsearch.json", &raw); err != nil {
+		return nil, err
 	}
-	names := make([]string, 0, len(raw.Mappings.Properties))
-	for name := range raw.Mappings.Properties {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names, nil
-}
-
-func readSearchLogs(name string) []byte {
-	b, err := searchLogFiles.ReadFile(name)
-	if err != nil {
-		panic("mappings: " + err.Error()) // embedded at build time
-	}
-	return b
+	return slices.Sorted(maps.Keys(raw.Mappings.Properties)), nil
 }

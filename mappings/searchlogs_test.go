@@ -2,8 +2,9 @@ package mappings_test
 
 import (
 	"encoding/json"
+	"maps"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,7 +21,7 @@ func logEventFields(t *testing.T) []string {
 		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
 		names = append(names, name)
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	return names
 }
 
@@ -80,9 +81,10 @@ func TestSearchLogsBleveMatchesElasticsearch(t *testing.T) {
 	if m.DefaultMapping.Dynamic || m.IndexDynamic || m.StoreDynamic || m.DocValuesDynamic {
 		t.Fatal("the log mapping must not be dynamic")
 	}
-	var names []string
-	for name, dm := range m.DefaultMapping.Properties {
-		names = append(names, name)
+	props := m.DefaultMapping.Properties
+	names := slices.Sorted(maps.Keys(props))
+	for _, name := range names {
+		dm := props[name]
 		if len(dm.Fields) != 1 || dm.Fields[0].Name != name {
 			t.Errorf("property %q must have one field of the same name", name)
 			continue
@@ -95,7 +97,6 @@ func TestSearchLogsBleveMatchesElasticsearch(t *testing.T) {
 			t.Errorf("context must be stored and not indexed: %+v", f)
 		}
 	}
-	sort.Strings(names)
 	want, _ := mappings.SearchLogFields()
 	if !reflect.DeepEqual(names, want) {
 		t.Fatalf("bleve fields %v\nelasticsearch fields %v", names, want)
