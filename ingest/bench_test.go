@@ -28,11 +28,7 @@ func (q *countingQueue) Enqueue(_ context.Context, evs []ingest.LogEvent) (int, 
 // from parallel search goroutines, with the producer's drain loop running.
 func BenchmarkPublish(b *testing.B) {
 	qs := ingesttest.Queries(b, 20_000)
-	m, reg := ingesttest.NewMetrics(b)
-	c, err := ingest.NewCapper(ingest.CapperConfig{Salt: ingesttest.Salt}, m)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c, m, reg := ingesttest.NewCapper(b, ingest.CapperConfig{})
 	q := &countingQueue{}
 	p := ingest.NewProducer(c, q, ingest.ProducerConfig{Buffer: 1 << 16}, m, nil)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -20,16 +20,7 @@ var testSalt = []byte("0123456789abcdef-test-salt")
 
 func newCapper(tb testing.TB, mode string) (*ingest.Capper, *ingest.Metrics, *prometheus.Registry) {
 	tb.Helper()
-	reg := prometheus.NewRegistry()
-	m, err := ingest.NewMetrics(reg)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	c, err := ingest.NewCapper(ingest.CapperConfig{Salt: testSalt, IPMode: mode}, m)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return c, m, reg
+	return ingesttest.NewCapper(tb, ingest.CapperConfig{Salt: testSalt, IPMode: mode})
 }
 
 // capped reads searchd_ingest_capped_total{field, reason}.

@@ -168,11 +168,6 @@ func (q *MemQueue) DeadLetter(_ context.Context, dead []DeadLetter) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for _, d := range dead {
-		if p, ok := q.pending[d.MessageID]; ok && d.Payload == "" {
-			if b, err := EncodeEvent(p.ev); err == nil {
-				d.Payload = string(b)
-			}
-		}
 		delete(q.pending, d.MessageID)
 		q.dead = append(q.dead, d)
 	}

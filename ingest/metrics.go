@@ -67,49 +67,42 @@ type Metrics struct {
 
 // NewMetrics creates the metrics and registers them on reg.
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
+	var all []prometheus.Collector
+	counter := func(name, help string) prometheus.Counter {
+		c := prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
+		all = append(all, c)
+		return c
+	}
+	counterVec := func(name, help string, labels ...string) *prometheus.CounterVec {
+		c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+		all = append(all, c)
+		return c
+	}
 	m := &Metrics{
-		capped: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "searchd_ingest_capped_total",
-			Help: "Search-log values truncated, replaced or dropped while capping events to the log schema, by field and reason.",
-		}, []string{"field", "reason"}),
-		published: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "searchd_ingest_published_total",
-			Help: "Search events handed to the producer.",
-		}),
-		enqueued: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "searchd_ingest_enqueued_total",
-			Help: "Search events accepted by the log queue.",
-		}),
-		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "searchd_ingest_dropped_total",
-			Help: "Search events the producer could not enqueue, by reason.",
-		}, []string{"reason"}),
-		delivered: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "searchd_ingest_delivered_total",
-			Help: "Search events accepted by the log store and acknowledged.",
-		}),
-		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "searchd_ingest_dead_letters_total",
-			Help: "Search events moved to the dead-letter list, by class.",
-		}, []string{"class"}),
-		retries: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "searchd_ingest_store_retries_total",
-			Help: "Bulk writes retried after a failure of the log store.",
-		}),
-		storeErrors: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "searchd_ingest_store_errors_total",
-			Help: "Bulk writes that failed as a whole (log store unavailable).",
-		}),
-		reclaimed: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "searchd_ingest_reclaimed_total",
-			Help: "Queue entries reclaimed from consumers that stopped before acknowledging them.",
-		}),
+		capped: counterVec("searchd_ingest_capped_total",
+			"Search-log values truncated, replaced or dropped while capping events to the log schema, by field and reason.",
+			"field", "reason"),
+		published: counter("searchd_ingest_published_total",
+			"Search events handed to the producer."),
+		enqueued: counter("searchd_ingest_enqueued_total",
+			"Search events accepted by the log queue."),
+		dropped: counterVec("searchd_ingest_dropped_total",
+			"Search events the producer could not enqueue, by reason.", "reason"),
+		delivered: counter("searchd_ingest_delivered_total",
+			"Search events accepted by the log store and acknowledged."),
+		deadLetters: counterVec("searchd_ingest_dead_letters_total",
+			"Search events moved to the dead-letter list, by class.", "class"),
+		retries: counter("searchd_ingest_store_retries_total",
+			"Bulk writes retried after a failure of the log store."),
+		storeErrors: counter("searchd_ingest_store_errors_total",
+			"Bulk writes that failed as a whole (log store unavailable)."),
+		reclaimed: counter("searchd_ingest_reclaimed_total",
+			"Queue entries reclaimed from consumers that stopped before acknowledging them."),
 		capCounters: map[[2]string]prometheus.Counter{},
 		dropCounter: map[string]prometheus.Counter{},
 		deadCounter: map[string]prometheus.Counter{},
 	}
-	for _, c := range []prometheus.Collector{m.capped, m.published, m.enqueued, m.dropped,
-		m.delivered, m.deadLetters, m.retries, m.storeErrors, m.reclaimed} {
+	for _, c := range all {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

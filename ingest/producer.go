@@ -75,9 +75,6 @@ func (p *Producer) Publish(_ context.Context, ev engine.SearchEvent) {
 	}
 }
 
-// Buffered is the number of events waiting in memory.
-func (p *Producer) Buffered() int { return len(p.buf) }
-
 // Run sends buffered events to the queue until ctx ends, then flushes what
 // is buffered within FlushTimeout and returns nil.
 func (p *Producer) Run(ctx context.Context) error {

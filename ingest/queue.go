@@ -25,7 +25,8 @@ type Queue interface {
 	// Ack acknowledges messages by id: they will not be delivered again.
 	Ack(ctx context.Context, ids ...string) error
 	// DeadLetter records messages with their reasons on the dead-letter list
-	// and acknowledges them.
+	// and acknowledges them. The caller sets each Payload (the event as
+	// queued): the queue stores what it is given.
 	DeadLetter(ctx context.Context, dead []DeadLetter) error
 	// DeadLetters lists the newest n dead letters, newest first.
 	DeadLetters(ctx context.Context, n int) ([]DeadLetter, error)

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/searchd/searchd/searchd/engine"
 )
 
 // Retention deletes log events older than Days from a store, at start and
@@ -49,4 +51,15 @@ func (r *Retention) Run(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+}
+
+// RetentionCutoff is the time before which Store.DeleteOlderThan removes
+// events: the start of now's day (UTC) minus days. Negative days are an
+// engine.Invalid error.
+func RetentionCutoff(now time.Time, days int) (time.Time, error) {
+	if days < 0 {
+		return time.Time{}, engine.Errorf(engine.Invalid, "retention days may not be negative")
+	}
+	y, m, d := now.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -days), nil
 }

@@ -108,8 +108,7 @@ func (w *Worker) Run(ctx context.Context) error {
 				break
 			}
 			w.log.Warn("search-log queue read failed", zap.Error(err), zap.Duration("retry_in", backoff))
-			sleep(ctx, backoff)
-			backoff = min(backoff*2, w.cfg.BackoffMax)
+			backoff = w.sleep(ctx, backoff)
 			continue
 		}
 		backoff = w.cfg.BackoffMin
@@ -154,8 +153,7 @@ func (w *Worker) process(ctx context.Context, msgs []Message) {
 			w.metrics.add(w.metrics.retries, 1)
 			w.log.Warn("search-log store write failed; retrying", zap.Error(err),
 				zap.Int("events", len(evs)), zap.Duration("retry_in", backoff))
-			sleep(ctx, backoff)
-			backoff = min(backoff*2, w.cfg.BackoffMax)
+			backoff = w.sleep(ctx, backoff)
 			continue
 		}
 		var acks []string
@@ -190,8 +188,7 @@ func (w *Worker) process(ctx context.Context, msgs []Message) {
 		todo = retry
 		if len(retry) > 0 {
 			w.metrics.add(w.metrics.retries, 1)
-			sleep(ctx, backoff)
-			backoff = min(backoff*2, w.cfg.BackoffMax)
+			backoff = w.sleep(ctx, backoff)
 		}
 	}
 }
@@ -222,12 +219,14 @@ func (w *Worker) bury(ctx context.Context, dead []DeadLetter) {
 	}
 }
 
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
+// sleep waits backoff or until ctx ends and returns the next backoff:
+// twice as long, at most BackoffMax.
+func (w *Worker) sleep(ctx context.Context, backoff time.Duration) time.Duration {
+	t := time.NewTimer(backoff)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
 	case <-t.C:
 	}
+	return min(backoff*2, w.cfg.BackoffMax)
 }

@@ -137,7 +137,8 @@ func (s *Store) ZeroResultQueries(ctx context.Context, from, to time.Time, size 
 }
 
 // facet counts query keys of the matching events. The empty key (a search
-// without text) is left out.
+// without text) is left out; one term more than size is asked for to make up
+// for it. Bleve returns the terms most frequent first, ties by term.
 func (s *Store) facet(ctx context.Context, q query.Query, size int) ([]ingest.QueryCount, error) {
 	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
 	req.AddFacet("q", bleve.NewFacetRequest("query_key", size+1))
@@ -148,19 +149,10 @@ func (s *Store) facet(ctx context.Context, q query.Query, size int) ([]ingest.Qu
 	out := []ingest.QueryCount{}
 	if f := res.Facets["q"]; f != nil && f.Terms != nil {
 		for _, t := range f.Terms.Terms() {
-			if t.Term != "" {
+			if t.Term != "" && len(out) < size {
 				out = append(out, ingest.QueryCount{Query: t.Term, Count: int64(t.Count)})
 			}
 		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Query < out[j].Query
-	})
-	if len(out) > size {
-		out = out[:size]
 	}
 	return out, nil
 }
@@ -178,11 +170,10 @@ func (s *Store) Count(ctx context.Context, from, to time.Time) (int64, error) {
 // DeleteOlderThan implements ingest.Store: events with timestamps before the
 // start of now's day (UTC) minus days are deleted; it returns how many.
 func (s *Store) DeleteOlderThan(ctx context.Context, now time.Time, days int) (int64, error) {
-	if days < 0 {
-		return 0, engine.Errorf(engine.Invalid, "retention days may not be negative")
+	cutoff, err := ingest.RetentionCutoff(now, days)
+	if err != nil {
+		return 0, err
 	}
-	y, m, d := now.UTC().Date()
-	cutoff := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -days)
 	var deleted int64
 	for {
 		req := bleve.NewSearchRequestOptions(rangeQuery(time.Unix(0, 0).UTC(), cutoff), 1000, 0, false)

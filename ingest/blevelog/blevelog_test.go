@@ -12,23 +12,14 @@ import (
 	"github.com/searchd/searchd/ingest/ingesttest"
 )
 
-func newStore(tb testing.TB) ingest.Store {
-	s, err := blevelog.Open(filepath.Join(tb.TempDir(), "search-logs"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { s.Close() })
-	return s
-}
+var newStore = ingesttest.BleveStore
 
 func TestStore(t *testing.T) { ingesttest.StoreSuite(t, newStore) }
-
-func newMemQueue(_ testing.TB, capacity int) ingest.Queue { return ingest.NewMemQueue(capacity, 100) }
 
 // TestEmbeddedPipeline is embedded mode end to end: the in-process queue,
 // the real workers, the Bleve log index.
 func TestEmbeddedPipeline(t *testing.T) {
-	ingesttest.PipelineSuite(t, newMemQueue, newStore, newOutage)
+	ingesttest.PipelineSuite(t, ingesttest.MemQueue, newStore, newOutage)
 }
 
 // switchStore forwards to a Bleve store that the test closes and later

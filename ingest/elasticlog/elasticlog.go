@@ -258,11 +258,10 @@ func (s *Store) indexDay(name string) (time.Time, bool) {
 // days before now's day (UTC) minus days, chosen by name, and returns how
 // many it deleted.
 func (s *Store) DeleteOlderThan(ctx context.Context, now time.Time, days int) (int64, error) {
-	if days < 0 {
-		return 0, engine.Errorf(engine.Invalid, "retention days may not be negative")
+	cutoff, err := ingest.RetentionCutoff(now, days)
+	if err != nil {
+		return 0, err
 	}
-	y, m, d := now.UTC().Date()
-	cutoff := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -days)
 	names, err := s.Indices(ctx)
 	if err != nil {
 		return 0, err

@@ -65,11 +65,7 @@ func RunID() string { return ingest.NewEventID()[:8] + "-" }
 // clock stops when every one was acknowledged. Reports events/s.
 func Delivery(b *testing.B, q ingest.Queue, s ingest.Store, workers int) {
 	qs := Queries(b, 20_000)
-	m, reg := NewMetrics(b)
-	c, err := ingest.NewCapper(ingest.CapperConfig{Salt: Salt}, m)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c, m, reg := NewCapper(b, ingest.CapperConfig{})
 	runID := RunID()
 	evs := make([]ingest.LogEvent, b.N)
 	for i := range evs {
@@ -109,11 +105,7 @@ func Delivery(b *testing.B, q ingest.Queue, s ingest.Store, workers int) {
 // the peak Go heap and process RSS, and the share of events dropped.
 func Overload(b *testing.B, q ingest.Queue, s ingest.Store, capacity int) {
 	qs := Queries(b, 20_000)
-	m, reg := NewMetrics(b)
-	c, err := ingest.NewCapper(ingest.CapperConfig{Salt: Salt}, m)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c, m, reg := NewCapper(b, ingest.CapperConfig{})
 	ctx := context.Background()
 	p := ingest.NewProducer(c, q, ingest.ProducerConfig{}, m, nil)
 	stopProducer := run(b, p.Run)

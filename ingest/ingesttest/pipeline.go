@@ -63,6 +63,31 @@ func NewMetrics(tb testing.TB) (*ingest.Metrics, *prometheus.Registry) {
 	return m, reg
 }
 
+// NewCapper returns a capper and the metrics it counts on, on a fresh
+// registry; cfg.Salt defaults to Salt.
+func NewCapper(tb testing.TB, cfg ingest.CapperConfig) (*ingest.Capper, *ingest.Metrics, *prometheus.Registry) {
+	tb.Helper()
+	if cfg.Salt == nil {
+		cfg.Salt = Salt
+	}
+	m, reg := NewMetrics(tb)
+	c, err := ingest.NewCapper(cfg, m)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c, m, reg
+}
+
+// WaitCounter polls the counter name of reg (summed over its labels) until
+// it reaches want or timeout passes; the caller checks the value.
+func WaitCounter(tb testing.TB, reg prometheus.Gatherer, name string, want float64, timeout time.Duration) {
+	tb.Helper()
+	deadline := time.Now().Add(timeout)
+	for Counter(tb, reg, name, nil) < want && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // StartWorker runs a worker until the test ends or stop is called; stop
 // waits for Run to return.
 func StartWorker(tb testing.TB, q ingest.Queue, s ingest.Store, cfg ingest.WorkerConfig, m *ingest.Metrics) (stop func()) {
@@ -178,11 +203,7 @@ func junkEvent(rng *rand.Rand, i int, at time.Time, want map[[2]string]int) engi
 func cappedEvents(t *testing.T, newQueue NewQueue, newStore NewStore) {
 	const n = 10_000
 	ctx := context.Background()
-	m, reg := NewMetrics(t)
-	capper, err := ingest.NewCapper(ingest.CapperConfig{Salt: Salt}, m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	capper, m, reg := NewCapper(t, ingest.CapperConfig{})
 	q, s := newQueue(t, 2*n), newStore(t)
 
 	// A reference event with every field set fixes the field set.
@@ -194,6 +215,7 @@ func cappedEvents(t *testing.T, newQueue NewQueue, newStore NewStore) {
 	lister, _ := s.(FieldLister)
 	var before []string
 	if lister != nil {
+		var err error
 		if before, err = lister.MappedFields(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -277,10 +299,7 @@ func killedConsumer(t *testing.T, newQueue NewQueue, newStore NewStore) {
 
 	StartWorker(t, q, s, fastWorker("survivor"), m)
 	WaitCount(t, s, n)
-	deadline := time.Now().Add(time.Minute)
-	for Counter(t, reg, "searchd_ingest_delivered_total", nil) < n && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	WaitCounter(t, reg, "searchd_ingest_delivered_total", n, time.Minute)
 	if d := Counter(t, reg, "searchd_ingest_delivered_total", nil); d != n {
 		t.Fatalf("delivered %v, want %d", d, n)
 	}
@@ -324,11 +343,7 @@ func poison(t *testing.T, newQueue NewQueue, newStore NewStore) {
 func storeOutage(t *testing.T, newQueue NewQueue, outage NewOutage) {
 	const n = 1000
 	ctx := context.Background()
-	m, reg := NewMetrics(t)
-	capper, err := ingest.NewCapper(ingest.CapperConfig{Salt: Salt}, m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	capper, m, reg := NewCapper(t, ingest.CapperConfig{})
 	s, down, up := outage(t)
 	q := newQueue(t, 2*n)
 	down()
@@ -338,18 +353,13 @@ func storeOutage(t *testing.T, newQueue NewQueue, outage NewOutage) {
 	for i := 0; i < n; i++ {
 		p.Publish(ctx, engine.SearchEvent{ID: fmt.Sprintf("outage-%05d", i), Time: time.Now(), Query: "q"})
 	}
-	deadline := time.Now().Add(time.Minute)
-	for Counter(t, reg, "searchd_ingest_store_errors_total", nil) < 3 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	WaitCounter(t, reg, "searchd_ingest_store_errors_total", 3, time.Minute)
 	if Counter(t, reg, "searchd_ingest_delivered_total", nil) != 0 {
 		t.Fatal("events delivered while the store was down")
 	}
 	up()
 	WaitCount(t, s, n)
-	for Counter(t, reg, "searchd_ingest_delivered_total", nil) < n && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	WaitCounter(t, reg, "searchd_ingest_delivered_total", n, time.Minute)
 	if d := Counter(t, reg, "searchd_ingest_delivered_total", nil); d != n {
 		t.Fatalf("delivered %v, want %d", d, n)
 	}

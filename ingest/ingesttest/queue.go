@@ -18,6 +18,9 @@ import (
 // (approximately, for trimmed streams); it is cleaned up by the test.
 type NewQueue func(tb testing.TB, capacity int) ingest.Queue
 
+// MemQueue is a NewQueue for the in-process queue.
+func MemQueue(_ testing.TB, capacity int) ingest.Queue { return ingest.NewMemQueue(capacity, 100) }
+
 // QueueSlack is how far above its capacity a queue may grow (Redis trims
 // whole stream nodes: 100 entries by default).
 const QueueSlack = 100

@@ -2,15 +2,28 @@ package ingesttest
 
 import (
 	"context"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/searchd/searchd/ingest"
+	"github.com/searchd/searchd/ingest/blevelog"
 )
 
 // NewStore returns an empty log store, closed when the test ends.
 type NewStore func(tb testing.TB) ingest.Store
+
+// BleveStore is a NewStore for the embedded log store, in a temporary
+// directory.
+func BleveStore(tb testing.TB) ingest.Store {
+	s, err := blevelog.Open(filepath.Join(tb.TempDir(), "search-logs"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
 
 // FieldLister is implemented by stores that can list the fields their
 // index holds (the mapping-growth tests use it).

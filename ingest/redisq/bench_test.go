@@ -26,7 +26,7 @@ func (acceptAll) BulkWrite(_ context.Context, evs []ingest.LogEvent) ([]ingest.I
 // that keeps nothing (the queue's own capacity).
 func BenchmarkStreamDelivery(b *testing.B) {
 	b.Run("bleve", func(b *testing.B) {
-		ingesttest.Delivery(b, ingesttest.RedisQueue(b, 10_000_000), newBleveStore(b), 1)
+		ingesttest.Delivery(b, ingesttest.RedisQueue(b, 10_000_000), ingesttest.BleveStore(b), 1)
 	})
 	b.Run("queue-only", func(b *testing.B) {
 		ingesttest.Delivery(b, ingesttest.RedisQueue(b, 10_000_000), acceptAll{}, 2)
@@ -38,5 +38,5 @@ func BenchmarkStreamDelivery(b *testing.B) {
 // stays at the cap and the process heap stays bounded.
 func BenchmarkStreamOverload(b *testing.B) {
 	const capacity = 50_000
-	ingesttest.Overload(b, ingesttest.RedisQueue(b, capacity), newBleveStore(b), capacity)
+	ingesttest.Overload(b, ingesttest.RedisQueue(b, capacity), ingesttest.BleveStore(b), capacity)
 }

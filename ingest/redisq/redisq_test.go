@@ -2,14 +2,12 @@ package redisq_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/searchd/searchd/ingest"
-	"github.com/searchd/searchd/ingest/blevelog"
 	"github.com/searchd/searchd/ingest/ingesttest"
 	"github.com/searchd/searchd/ingest/redisq"
 	"github.com/searchd/searchd/internal/testenv"
@@ -19,20 +17,11 @@ var newQueue = ingesttest.RedisQueue
 
 func TestQueue(t *testing.T) { ingesttest.QueueSuite(t, newQueue) }
 
-func newBleveStore(tb testing.TB) ingest.Store {
-	s, err := blevelog.Open(filepath.Join(tb.TempDir(), "search-logs"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { s.Close() })
-	return s
-}
-
 // TestPipelineIntoBleve runs the pipeline suite over a real Redis Stream into
 // the embedded log store (the store outage is covered by the blevelog and
 // elasticlog tests).
 func TestPipelineIntoBleve(t *testing.T) {
-	ingesttest.PipelineSuite(t, newQueue, newBleveStore, nil)
+	ingesttest.PipelineSuite(t, newQueue, ingesttest.BleveStore, nil)
 }
 
 func TestUndecodableEntryIsDeadLettered(t *testing.T) {
@@ -47,14 +36,11 @@ func TestUndecodableEntryIsDeadLettered(t *testing.T) {
 	rdb.XAdd(ctx, &redis.XAddArgs{Stream: q.Config().Stream, Values: []any{"e", "{not json"}})
 	rdb.XAdd(ctx, &redis.XAddArgs{Stream: q.Config().Stream, Values: []any{"other", "x"}})
 	q.Enqueue(ctx, ingesttest.Events("ok", 3, time.Now()))
-	s := newBleveStore(t)
+	s := ingesttest.BleveStore(t)
 	m, reg := ingesttest.NewMetrics(t)
 	ingesttest.StartWorker(t, q, s, ingest.WorkerConfig{Consumer: "w", Block: 50 * time.Millisecond}, m)
 	ingesttest.WaitCount(t, s, 3)
-	deadline := time.Now().Add(30 * time.Second)
-	for ingesttest.Counter(t, reg, "searchd_ingest_dead_letters_total", nil) < 2 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	ingesttest.WaitCounter(t, reg, "searchd_ingest_dead_letters_total", 2, 30*time.Second)
 	dl, err := q.DeadLetters(ctx, 10)
 	if err != nil || len(dl) != 2 {
 		t.Fatalf("DeadLetters = %v, %v", dl, err)
@@ -78,11 +64,7 @@ func TestProducerCountsWhatRedisRefuses(t *testing.T) {
 		ReadTimeout: 100 * time.Millisecond, WriteTimeout: 100 * time.Millisecond, MaxRetries: -1})
 	t.Cleanup(func() { rdb.Close() })
 	q := redisq.New(rdb, redisq.Config{})
-	m, reg := ingesttest.NewMetrics(t)
-	c, err := ingest.NewCapper(ingest.CapperConfig{Salt: ingesttest.Salt}, m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, m, reg := ingesttest.NewCapper(t, ingest.CapperConfig{})
 	p := ingest.NewProducer(c, q, ingest.ProducerConfig{Buffer: 100, Batch: 10, EnqueueTimeout: 200 * time.Millisecond}, m, nil)
 	pctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
