@@ -91,7 +91,6 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, b *backend, reg *pr
 	svc := search.NewService(eng, b.sink(), log)
 	srv, err := api.NewServer(api.Deps{
 		Service:        svc,
-		Engine:         eng,
 		Logger:         log,
 		Registry:       reg,
 		AdminToken:     cfg.AdminToken,

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -51,6 +49,7 @@ const (
 	memQueueDead       = 1_000
 	saltFile           = "log-salt"
 	redisSaltKey       = "searchd:log-salt"
+	saltBytes          = 32 // generated salts: 32 random bytes, hex
 )
 
 // sink fans one search event out to every consumer (log producer,
@@ -194,13 +193,13 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 // the data directory so hashed ids stay comparable across restarts.
 func fileSalt(dir string) (string, error) {
 	p := filepath.Join(dir, saltFile)
-	if b, err := os.ReadFile(p); err == nil && len(strings.TrimSpace(string(b))) >= 16 {
+	if b, err := os.ReadFile(p); err == nil && len(strings.TrimSpace(string(b))) >= ingest.MinSaltLen {
 		return strings.TrimSpace(string(b)), nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	salt := randomHex(32)
+	salt := engine.RandomHex(saltBytes)
 	if err := os.WriteFile(p, []byte(salt+"\n"), 0o600); err != nil {
 		return "", fmt.Errorf("write the log salt: %w", err)
 	}
@@ -211,18 +210,12 @@ func fileSalt(dir string) (string, error) {
 // so one user hashes the same everywhere. Without Redis a random salt
 // serves this process.
 func redisSalt(ctx context.Context, rdb *redis.Client, log *zap.Logger) string {
-	salt := randomHex(32)
+	salt := engine.RandomHex(saltBytes)
 	if err := rdb.SetNX(ctx, redisSaltKey, salt, 0).Err(); err == nil {
-		if got, err := rdb.Get(ctx, redisSaltKey).Result(); err == nil && len(got) >= 16 {
+		if got, err := rdb.Get(ctx, redisSaltKey).Result(); err == nil && len(got) >= ingest.MinSaltLen {
 			return got
 		}
 	}
 	log.Warn("could not share the log salt through redis; hashed ids of this process will not match other instances")
 	return salt
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -150,11 +150,7 @@ func (s *Server) getDocument(c *gin.Context) {
 		return
 	}
 	doc, err := s.eng.Get(c.Request.Context(), id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, doc)
+	s.reply(c, doc, err)
 }
 
 // putDocument runs PUT /api/v1/documents/:id: the id in the path wins and
@@ -187,11 +183,8 @@ func (s *Server) putDocument(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.eng.Index(c.Request.Context(), doc, refresh); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"id": id, "result": "indexed"})
+	err = s.eng.Index(c.Request.Context(), doc, refresh)
+	s.reply(c, gin.H{"id": id, "result": "indexed"}, err)
 }
 
 // deleteDocument runs DELETE /api/v1/documents/:id.
@@ -201,11 +194,8 @@ func (s *Server) deleteDocument(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if err := s.eng.Delete(c.Request.Context(), id, refresh); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"id": id, "result": "deleted"})
+	err = s.eng.Delete(c.Request.Context(), id, refresh)
+	s.reply(c, gin.H{"id": id, "result": "deleted"}, err)
 }
 
 // writeTarget reads the document id from the path and ?refresh.

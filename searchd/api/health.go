@@ -47,11 +47,7 @@ func (s *Server) metricsHandler() gin.HandlerFunc {
 // adminStats describes the live documents index.
 func (s *Server) adminStats(c *gin.Context) {
 	st, err := s.eng.Stats(c.Request.Context())
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, st)
+	s.reply(c, st, err)
 }
 
 // adminVersions lists the documents index versions.
@@ -76,9 +72,6 @@ func (s *Server) mergeVersion(c *gin.Context) {
 		return
 	}
 	start := s.now()
-	if err := s.eng.MergeSegments(c.Request.Context(), n); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"version": n, "result": "merged", "took_ms": s.now().Sub(start).Milliseconds()})
+	err = s.eng.MergeSegments(c.Request.Context(), n)
+	s.reply(c, gin.H{"version": n, "result": "merged", "took_ms": s.now().Sub(start).Milliseconds()}, err)
 }

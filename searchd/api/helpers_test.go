@@ -73,7 +73,6 @@ func newFixture(t testing.TB, change func(*api.Deps)) *fixture {
 	f := &fixture{eng: eng, registry: prometheus.NewRegistry(), events: &recordingSink{}}
 	d := api.Deps{
 		Service:  search.NewService(eng, f.events, zap.NewNop()),
-		Engine:   eng,
 		Logger:   zap.NewNop(),
 		Registry: f.registry,
 	}

@@ -34,8 +34,6 @@ type Analytics interface {
 const (
 	defaultTrendingSize = 10
 	maxTrendingSize     = 50
-	defaultAnalyticsN   = 20
-	maxAnalyticsN       = 1000
 	defaultRange        = 24 * time.Hour
 	maxBlocklistBytes   = 256 << 10
 )
@@ -161,7 +159,7 @@ func (s *Server) queryCounts(c *gin.Context, f func(context.Context, time.Time, 
 		s.fail(c, err)
 		return
 	}
-	size, err := sizeParam(c, defaultAnalyticsN, maxAnalyticsN)
+	size, err := sizeParam(c, ingest.DefaultAnalyticsSize, ingest.MaxAnalyticsSize)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -199,7 +197,7 @@ func (s *Server) deadLetters(c *gin.Context) {
 		s.fail(c, unavailable("search analytics"))
 		return
 	}
-	n, err := sizeParam(c, defaultAnalyticsN, maxAnalyticsN)
+	n, err := sizeParam(c, ingest.DefaultAnalyticsSize, ingest.MaxDeadLetters)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -1,10 +1,8 @@
 package api
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"strconv"
@@ -25,6 +23,7 @@ const HeaderRequestID = "X-Request-ID"
 const (
 	ctxKeyRequestID = "searchd.request_id"
 	maxRequestIDLen = 128
+	requestIDBytes  = 16 // generated ids: 16 random bytes, hex
 	unmatchedRoute  = "unmatched"
 )
 
@@ -45,18 +44,12 @@ func saneRequestID(id string) bool {
 	return true
 }
 
-func newRequestID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
 // withRequestID honours a sane X-Request-ID or generates one, and echoes
 // it in the response.
 func withRequestID(c *gin.Context) {
 	id := c.GetHeader(HeaderRequestID)
 	if !saneRequestID(id) {
-		id = newRequestID()
+		id = engine.RandomHex(requestIDBytes)
 	}
 	c.Set(ctxKeyRequestID, id)
 	c.Header(HeaderRequestID, id)

@@ -48,11 +48,7 @@ func (s *Server) search(c *gin.Context) {
 		return
 	}
 	resp, err := s.svc.Search(c.Request.Context(), q, meta)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, resp)
+	s.reply(c, resp, err)
 }
 
 // autocomplete runs GET /api/v1/autocomplete.
@@ -63,14 +59,7 @@ func (s *Server) autocomplete(c *gin.Context) {
 		return
 	}
 	sugs, err := s.svc.Autocomplete(c.Request.Context(), c.Query("q"), size)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if sugs == nil {
-		sugs = []engine.Suggestion{}
-	}
-	c.JSON(http.StatusOK, gin.H{"query": c.Query("q"), "suggestions": sugs})
+	s.reply(c, gin.H{"query": c.Query("q"), "suggestions": sugs}, err)
 }
 
 // analyzeRequest is the body of POST /api/v1/analyze.
@@ -100,14 +89,13 @@ func (s *Server) analyze(c *gin.Context) {
 	case utf8.RuneCountInString(req.Text) > s.limits.MaxAnalyzeChars:
 		s.invalid(c, "text is longer than %d characters", s.limits.MaxAnalyzeChars)
 		return
-	case req.Analyzer != "" && req.Analyzer != "index" && req.Analyzer != "search":
-		s.invalid(c, "analyzer must be index or search")
+	}
+	role, err := engine.AnalyzerRole(req.Analyzer)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
-	if req.Analyzer == "" {
-		req.Analyzer = "search"
-	}
-	toks, err := s.eng.Analyze(c.Request.Context(), engine.AnalyzeRequest{Analyzer: req.Analyzer, Text: req.Text, Explain: req.Explain})
+	toks, err := s.eng.Analyze(c.Request.Context(), engine.AnalyzeRequest{Analyzer: role, Text: req.Text, Explain: req.Explain})
 	if err != nil {
 		s.fail(c, err)
 		return

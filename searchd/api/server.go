@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
+	"github.com/searchd/searchd/ingest"
 	"github.com/searchd/searchd/searchd/engine"
 	"github.com/searchd/searchd/searchd/search"
 )
@@ -25,7 +26,7 @@ const (
 	DefaultMaxBodyBytes    = 10 << 20 // 10 MiB
 	DefaultMaxBulkItems    = 5000
 	DefaultMaxAnalyzeChars = 10_000
-	DefaultMaxContextBytes = 4096
+	DefaultMaxContextBytes = ingest.MaxContextJSONBytes
 )
 
 // Limits bound what one request may ask for. Zero fields take defaults.
@@ -77,8 +78,9 @@ type Route struct {
 
 // Deps are what the server is built from.
 type Deps struct {
+	// Service is the search service; the documents and admin routes use
+	// its engine.
 	Service *search.Service
-	Engine  engine.Engine
 	Logger  *zap.Logger
 	// Registry receives the HTTP metrics and is what /metrics serves. Nil
 	// means a private registry.
@@ -123,8 +125,8 @@ type Server struct {
 // NewServer builds the API over its dependencies. The server starts ready
 // (readiness still requires engine.Ready); see SetReady.
 func NewServer(d Deps) (*Server, error) {
-	if d.Service == nil || d.Engine == nil {
-		return nil, errors.New("api: Service and Engine are required")
+	if d.Service == nil || d.Service.Engine() == nil {
+		return nil, errors.New("api: a Service over an engine is required")
 	}
 	if err := d.Limits.Validate(); err != nil {
 		return nil, fmt.Errorf("api: %w", err)
@@ -141,7 +143,7 @@ func NewServer(d Deps) (*Server, error) {
 	}
 	s := &Server{
 		svc:        d.Service,
-		eng:        d.Engine,
+		eng:        d.Service.Engine(),
 		log:        d.Logger.With(zap.String("component", "api")),
 		registry:   d.Registry,
 		adminToken: d.AdminToken,

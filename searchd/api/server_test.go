@@ -104,7 +104,7 @@ func TestExtraAdminRoute(t *testing.T) {
 	f.do(t, http.MethodPost, "/api/v1/admin/synonyms/apply", "").wantError(t, 401, engine.Unauthorized)
 	f.do(t, http.MethodPost, "/api/v1/admin/synonyms/apply", "", "X-Admin-Token: t").wantStatus(t, http.StatusNoContent)
 
-	_, err := api.NewServer(api.Deps{Service: nil, Engine: f.eng})
+	_, err := api.NewServer(api.Deps{Service: nil})
 	if err == nil {
 		t.Error("NewServer without a service succeeded")
 	}

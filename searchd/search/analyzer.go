@@ -67,14 +67,15 @@ func (k korean) Canonical(terms string) (string, bool) {
 // AnalyzeText runs the index or search analyzer over text and returns
 // tokens in Elasticsearch's _analyze shape.
 func AnalyzeText(a Analyzer, req engine.AnalyzeRequest) ([]engine.Token, error) {
+	role, err := engine.AnalyzerRole(req.Analyzer)
+	if err != nil {
+		return nil, err
+	}
 	var toks []analyzers.Token
-	switch req.Analyzer {
-	case "", "search", "korean_search":
-		toks = a.Query(req.Text)
-	case "index", "korean_index":
+	if role == engine.AnalyzerIndex {
 		toks, _ = a.Document(req.Text)
-	default:
-		return nil, engine.Errorf(engine.Invalid, "analyzer must be index or search")
+	} else {
+		toks = a.Query(req.Text)
 	}
 	out := analyzers.CharOffsets(req.Text, toks)
 	if !req.Explain {

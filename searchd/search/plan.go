@@ -87,13 +87,20 @@ func normalizeQuery(text string) string {
 // the plan (without mode, filters and paging) and the normalized query (the
 // analyzed terms joined by spaces, or the 초성 / jamo form).
 func planText(a Analyzer, text string) (engine.Plan, string) {
+	p, norm, _ := planTokens(a, text)
+	return p, norm
+}
+
+// planTokens is planText that also returns the query tokens it analyzed:
+// those of text without its jamo prefix (none for "" and 초성 queries).
+func planTokens(a Analyzer, text string) (engine.Plan, string, []analyzers.Token) {
 	var p engine.Plan
 	if text == "" {
-		return p, ""
+		return p, "", nil
 	}
 	if hangul.IsChosungQuery(text) {
 		p.Chosung = hangul.Chosung(text) // spaces removed, compound consonants split as indexed
-		return p, p.Chosung
+		return p, p.Chosung, nil
 	}
 	words := strings.Fields(text)
 	last := words[len(words)-1]
@@ -142,7 +149,7 @@ func planText(a Analyzer, text string) (engine.Plan, string) {
 	if p.JamoPrefix != "" {
 		norm = append(norm, last)
 	}
-	return p, strings.Join(norm, " ")
+	return p, strings.Join(norm, " "), toks
 }
 
 // isFunctionMorpheme: copulas and auxiliary predicates (감동적<이>ᆫ, 먹어

@@ -7,15 +7,13 @@ package search
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
 	"go.uber.org/zap"
 
+	"github.com/searchd/searchd/analyzers"
 	"github.com/searchd/searchd/analyzers/hangul"
 	"github.com/searchd/searchd/searchd/engine"
 )
@@ -32,19 +30,19 @@ type RequestMeta struct {
 
 // Service is the search service shared by the API and tests.
 type Service struct {
-	eng      engine.Engine
-	sink     engine.EventSink
-	log      *zap.Logger
+	eng  engine.Engine
+	sink engine.EventSink
+	log  *zap.Logger
+	// analyses serves engines that are not a LiveAnalyzerSource.
 	analyses *AnalyzerCache
-	live     atomic.Pointer[liveAnalyzer]
 	now      func() time.Time
 }
 
-// liveAnalyzer is the analyzer of the live version last seen.
-type liveAnalyzer struct {
-	version int
-	created time.Time
-	a       Analyzer
+// LiveAnalyzerSource is an engine that holds the analysis of its live
+// index version (both engines do); the service uses it rather than
+// building its own.
+type LiveAnalyzerSource interface {
+	LiveAnalyzer() (Analyzer, error)
 }
 
 // NewService wires a service over an engine. sink may be engine.NopSink{}.
@@ -61,19 +59,19 @@ func NewService(eng engine.Engine, sink engine.EventSink, log *zap.Logger) *Serv
 // Engine returns the engine behind the service (documents CRUD, stats).
 func (s *Service) Engine() engine.Engine { return s.eng }
 
-// Analyzer returns the analysis of the live index version, looked up only
-// when the live version changes (not on every search).
+// Analyzer returns the analysis of the live index version: the engine's
+// own when it is a LiveAnalyzerSource, else built from the live version's
+// settings (once per distinct settings).
 func (s *Service) Analyzer() (Analyzer, error) {
-	v := s.eng.Live()
-	if c := s.live.Load(); c != nil && c.version == v.Number && c.created.Equal(v.CreatedAt) {
-		return c.a, nil
+	if src, ok := s.eng.(LiveAnalyzerSource); ok {
+		if a, err := src.LiveAnalyzer(); err == nil {
+			return a, nil
+		}
+		// No live version to serve (not connected yet, or closed): analyze
+		// as before, so a query that analyzes to nothing still answers
+		// without the engine.
 	}
-	a, err := s.analyses.Get(v.Analysis)
-	if err != nil {
-		return nil, err
-	}
-	s.live.Store(&liveAnalyzer{version: v.Number, created: v.CreatedAt, a: a})
-	return a, nil
+	return s.analyses.Get(s.eng.Live().Analysis)
 }
 
 // Limits on autocomplete.
@@ -89,6 +87,7 @@ const (
 	// keyboardSwitchRatio times more.
 	keyboardCheckBelow  = 10
 	keyboardSwitchRatio = 10
+	eventIDBytes        = 16 // search event ids: 16 random bytes, hex
 )
 
 // Validate checks a query against the limits and fills defaults.
@@ -145,7 +144,7 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 		return engine.SearchResponse{}, err
 	}
 	resp := engine.SearchResponse{Query: q.Text, Page: q.Page, Size: q.Size, Match: engine.MatchAll, Hits: []engine.Hit{}}
-	plan, normalized := planText(a, q.Text)
+	plan, normalized, toks := planTokens(a, q.Text)
 	resp.Normalized = normalized
 	base := engine.Plan{Filters: q.Filters, Sort: q.Sort, From: (q.Page - 1) * q.Size, Size: q.Size}
 	run := func(p engine.Plan, mode engine.MatchMode) (engine.Result, error) {
@@ -158,7 +157,7 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 	if q.Text != "" && plan.MatchesAll() {
 		// The query analyzed to nothing (only particles or punctuation):
 		// nothing can match it, and browsing everything would mislead.
-		s.publish(ctx, q, &resp, start, meta, a)
+		s.publish(ctx, q, &resp, start, meta, canonicalPlanned(a, q.Text, plan, toks))
 		return resp, nil
 	}
 	if res, err = run(plan, engine.MatchAll); err != nil {
@@ -219,7 +218,7 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 	for i := range resp.Hits {
 		resp.Hits[i].Highlights = h.highlight(resp.Hits[i].Document)
 	}
-	s.publish(ctx, q, &resp, start, meta, a)
+	s.publish(ctx, q, &resp, start, meta, canonicalPlanned(a, q.Text, plan, toks))
 	return resp, nil
 }
 
@@ -256,8 +255,8 @@ func (s *Service) correct(ctx context.Context, a Analyzer, p engine.Plan) (strin
 }
 
 // publish records how long the search took and hands the search event to
-// the sink; it never blocks.
-func (s *Service) publish(ctx context.Context, q engine.Query, resp *engine.SearchResponse, start time.Time, meta RequestMeta, a Analyzer) {
+// the sink; it never blocks. canonical is the query's CanonicalKeyword.
+func (s *Service) publish(ctx context.Context, q engine.Query, resp *engine.SearchResponse, start time.Time, meta RequestMeta, canonical string) {
 	took := s.now().Sub(start)
 	resp.TookMillis = float64(took.Microseconds()) / 1000
 	filters := map[string][]string{}
@@ -271,11 +270,11 @@ func (s *Service) publish(ctx context.Context, q engine.Query, resp *engine.Sear
 		filters["tag"] = q.Filters.Tags
 	}
 	s.sink.Publish(ctx, engine.SearchEvent{
-		ID:         NewEventID(),
+		ID:         engine.RandomHex(eventIDBytes),
 		Time:       start.UTC(),
 		Query:      q.Text,
 		Normalized: resp.Normalized,
-		Canonical:  CanonicalKeyword(a, q.Text),
+		Canonical:  canonical,
 		Total:      resp.Total,
 		TookMillis: resp.TookMillis,
 		Page:       q.Page,
@@ -304,7 +303,29 @@ func CanonicalKeyword(a Analyzer, text string) string {
 	if hangul.IsChosungQuery(text) {
 		return hangul.Chosung(text)
 	}
-	toks := a.Query(text)
+	return canonicalTokens(a, text, a.Query(text))
+}
+
+// canonicalPlanned is CanonicalKeyword(a, text) for normalized text that
+// planTokens turned into p and toks, reusing that analysis: the tokens
+// cover the whole text unless it ends in a jamo prefix, which is analyzed
+// again in full.
+func canonicalPlanned(a Analyzer, text string, p engine.Plan, toks []analyzers.Token) string {
+	switch {
+	case text == "":
+		return ""
+	case p.Chosung != "":
+		return p.Chosung
+	case p.JamoPrefix != "":
+		return CanonicalKeyword(a, text)
+	}
+	return canonicalTokens(a, text, toks)
+}
+
+// canonicalTokens joins the terms of text's query tokens, longest synonym
+// runs replaced by their canonical member; text lower-cased when there are
+// no tokens.
+func canonicalTokens(a Analyzer, text string, toks []analyzers.Token) string {
 	terms := make([]string, 0, len(toks))
 	for _, t := range toks {
 		terms = append(terms, t.Term)
@@ -330,13 +351,6 @@ func CanonicalKeyword(a Analyzer, text string) string {
 		return strings.ToLower(text)
 	}
 	return strings.Join(terms, " ")
-}
-
-// NewEventID returns a random event id (16 bytes, hex).
-func NewEventID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }
 
 func boolInt(b bool) int {

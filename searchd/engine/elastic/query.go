@@ -271,16 +271,11 @@ func (e *Engine) Analyze(ctx context.Context, req engine.AnalyzeRequest) ([]engi
 	if err != nil {
 		return nil, err
 	}
-	var analyzer string
-	switch req.Analyzer {
-	case "", "search", "korean_search":
-		analyzer = "korean_search"
-	case "index", "korean_index":
-		analyzer = "korean_index"
-	default:
-		return nil, engine.Errorf(engine.Invalid, "analyzer must be index or search")
+	role, err := engine.AnalyzerRole(req.Analyzer)
+	if err != nil {
+		return nil, err
 	}
-	body := map[string]any{"analyzer": analyzer, "text": req.Text}
+	body := map[string]any{"analyzer": "korean_" + role, "text": req.Text}
 	if req.Explain {
 		body["explain"] = true
 		body["attributes"] = []string{"leftPOS", "rightPOS", "posType", "reading", "morphemes"}
