@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -28,6 +27,9 @@ const MinSaltLen = 16
 // MaxContextJSONBytes bounds a raw context (query parameter ctx or header
 // X-Search-Context) before it is even parsed.
 const MaxContextJSONBytes = 4096
+
+// eventIDBytes: an event without a valid id gets 16 random bytes, hex.
+const eventIDBytes = 16
 
 // IP modes of CapperConfig.IPMode.
 const (
@@ -157,11 +159,11 @@ func (c *Capper) ParseContext(raw string) map[string]any {
 func (c *Capper) eventID(id string) string {
 	if id == "" {
 		c.metrics.capOne("event_id", ReasonGenerated)
-		return NewEventID()
+		return engine.RandomHex(eventIDBytes)
 	}
 	if !validEventID(id) {
 		c.metrics.capOne("event_id", ReasonInvalid)
-		return NewEventID()
+		return engine.RandomHex(eventIDBytes)
 	}
 	return id
 }
@@ -177,13 +179,6 @@ func validEventID(id string) bool {
 		}
 	}
 	return true
-}
-
-// NewEventID returns a random 128-bit id in hex.
-func NewEventID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return hex.EncodeToString(b[:])
 }
 
 // earliest is the oldest timestamp accepted; older ones are replaced.

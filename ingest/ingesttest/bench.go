@@ -58,7 +58,7 @@ func BenchEvent(qs []string, i int, runID string) engine.SearchEvent {
 }
 
 // RunID returns a prefix that makes event ids unique per benchmark round.
-func RunID() string { return ingest.NewEventID()[:8] + "-" }
+func RunID() string { return engine.RandomHex(4) + "-" }
 
 // Delivery measures sustained delivery from q into s by workers: b.N
 // capped events are enqueued (waiting while the queue is full) and the

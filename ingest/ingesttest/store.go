@@ -9,6 +9,7 @@ import (
 
 	"github.com/searchd/searchd/ingest"
 	"github.com/searchd/searchd/ingest/blevelog"
+	"github.com/searchd/searchd/searchd/engine"
 )
 
 // NewStore returns an empty log store, closed when the test ends.
@@ -90,7 +91,7 @@ func StoreSuite(t *testing.T, newStore NewStore) {
 		day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).Add(-24 * time.Hour)
 		var evs []ingest.LogEvent
 		add := func(q string, n int, at time.Time, total int64) {
-			for _, ev := range Events(ingest.NewEventID()[:12], n, at) {
+			for _, ev := range Events(engine.RandomHex(6), n, at) {
 				ev.Query, ev.QueryKey, ev.Total, ev.ZeroResult = q, ingest.QueryKey(q), total, total == 0
 				evs = append(evs, ev)
 			}

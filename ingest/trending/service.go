@@ -3,8 +3,6 @@ package trending
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"sync/atomic"
 	"time"
@@ -67,9 +65,7 @@ func New(cfg Config, store Store, reg prometheus.Registerer, log *zap.Logger) (*
 	cfg.Interval = cmp.Or(cfg.Interval, 30*time.Second)
 	cfg.LockTTL = cmp.Or(cfg.LockTTL, 15*time.Second)
 	if cfg.InstanceID == "" {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		cfg.InstanceID = hex.EncodeToString(b[:])
+		cfg.InstanceID = engine.RandomHex(8)
 	}
 	cfg.Rules = cfg.Rules.WithDefaults()
 	if err := cfg.Rules.Validate(); err != nil {
