@@ -11,6 +11,7 @@ import (
 	"github.com/searchd/searchd/internal/testenv"
 	"github.com/searchd/searchd/searchd/engine"
 	"github.com/searchd/searchd/searchd/engine/conformance"
+	"github.com/searchd/searchd/searchd/search"
 )
 
 // A version whose strict mapping lacks a field searchd writes (as one made
@@ -21,10 +22,15 @@ func TestBulkReportsItemsTheClusterRejects(t *testing.T) {
 	node := testenv.OpenSearch(t)
 	prefix := node.Prefix(t)
 	ctx := context.Background()
-	body, err := indexBody(conformance.Settings(), 1, time.Now())
+	an, err := search.NewAnalyzer(conformance.Settings())
 	if err != nil {
 		t.Fatal(err)
 	}
+	vb, err := newVersionBody(conformance.Settings(), an)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := vb.of(1, time.Now())
 	props := body["mappings"].(map[string]any)["properties"].(map[string]any)
 	delete(props, "author")
 	body["aliases"] = map[string]any{prefix + "docs": map[string]any{}}

@@ -114,7 +114,7 @@ func (e *Engine) write(ctx context.Context, v *version, docs []engine.Document) 
 	for _, r := range send {
 		r.w = wt
 	}
-	if err := w.enqueue(ctx, wt, send); err != nil {
+	if err := w.enqueue(ctx, send); err != nil {
 		return nil, err
 	}
 	select {

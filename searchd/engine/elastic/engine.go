@@ -6,10 +6,11 @@
 // As in the embedded engine, each document is analyzed once in Go
 // (search.Derive) with the analyzer of the version it goes into: the jamo,
 // 초성 and suggestion fields are computed by searchd and indexed as keywords,
-// while title and body are analyzed by nori with the same settings
-// (analyzers.ElasticsearchAnalysis). A version's analysis settings are kept
-// in its index mapping's _meta, so every instance sharing the cluster — and
-// an instance restarted later — reads them back.
+// while title and body are analyzed by nori with settings generated from
+// the same analysis (analyzers.Analysis.Elasticsearch). A version's
+// analysis settings are kept in its index mapping's _meta, so every
+// instance sharing the cluster — and an instance restarted later — reads
+// them back.
 //
 // Copying between versions does not use _reindex: the derived fields depend
 // on the target version's synonyms and are computed in Go, so _reindex would
@@ -20,11 +21,12 @@
 // Writes go through a bounded queue (callers block when it is full) into
 // olivere's BulkProcessor; each document's bulk item result is reported back
 // to its caller. Writes go to the concrete index of the live version as this
-// instance last saw it (re-read every Options.LiveRefresh and after its own
+// instance last saw it (re-read every Options.LiveRefresh, and set by its own
 // swaps), because that version's analyzer derived them; a catch-up
 // CopyVersion by update time picks up writes that landed in the old version
-// around another instance's swap. Reads go through the alias. Searches translate an engine.Plan into bool/term/fuzzy/
-// prefix queries only; user text never reaches a query language.
+// around another instance's swap. Reads go through the alias. Searches
+// translate an engine.Plan into bool/term/fuzzy/prefix queries only; user
+// text never reaches a query language.
 //
 // When the cluster is unreachable at start, Open returns an engine that
 // retries in the background with exponential backoff; Ready reports
@@ -169,12 +171,10 @@ func Open(ctx context.Context, opts Options) (*Engine, error) {
 	return e, nil
 }
 
-// analyzerFor returns the Go analysis of settings, checking that the
-// Elasticsearch settings can be generated from them too.
+// analyzerFor returns the cached analysis of settings, reporting bad
+// settings as Invalid. The Elasticsearch settings are generated from the
+// same analysis (versionBody).
 func (e *Engine) analyzerFor(a engine.AnalysisSettings) (search.Analyzer, error) {
-	if _, err := analysisSettings(a); err != nil {
-		return nil, err
-	}
 	an, err := e.analyses.Get(a)
 	if err != nil {
 		return nil, engine.Errorf(engine.Invalid, "analysis settings: %s", engine.ErrorMessage(err))
@@ -252,7 +252,7 @@ func (e *Engine) connect(ctx context.Context) error {
 	if err := e.ensureAlias(rctx); err != nil {
 		return err
 	}
-	w, err := newWriter(ctx, c, e.opts, e.log)
+	w, err := newWriter(c, e.opts, e.log)
 	if err != nil {
 		return fmt.Errorf("start the bulk processor: %w", err)
 	}

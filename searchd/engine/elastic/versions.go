@@ -14,9 +14,9 @@ import (
 	es "github.com/olivere/elastic/v7"
 	"go.uber.org/zap"
 
-	"github.com/searchd/searchd/analyzers"
 	"github.com/searchd/searchd/mappings"
 	"github.com/searchd/searchd/searchd/engine"
+	"github.com/searchd/searchd/searchd/search"
 )
 
 // meta is what a version's mapping carries under _meta.searchd.
@@ -26,35 +26,50 @@ type meta struct {
 	Analysis  engine.AnalysisSettings `json:"analysis"`
 }
 
-// analysisSettings generates settings.analysis, reporting bad settings as
-// Invalid.
-func analysisSettings(a engine.AnalysisSettings) (map[string]any, error) {
-	an, err := analyzers.ElasticsearchAnalysis(a)
-	if err != nil {
-		return nil, engine.Errorf(engine.Invalid, "analysis settings: %v", err)
-	}
-	return an, nil
+// versionBody is the create-index body of new versions with one analysis:
+// the documents mapping from mappings/ with settings.analysis generated
+// from the analyzer, and the settings in _meta, set per version by of.
+type versionBody struct {
+	body     map[string]any
+	mappings map[string]any
+	analysis engine.AnalysisSettings
 }
 
-// indexBody is the create-index body of version n: the documents mapping
-// from mappings/, the analysis from analyzers/ and the settings in _meta.
-func indexBody(a engine.AnalysisSettings, n int, created time.Time) (map[string]any, error) {
-	analysis, err := analysisSettings(a)
-	if err != nil {
-		return nil, err
+// newVersionBody builds the body of versions with settings a, whose
+// analyzer is an.
+func newVersionBody(a engine.AnalysisSettings, an search.Analyzer) (versionBody, error) {
+	analysis, ok := search.ElasticsearchSettings(an)
+	if !ok {
+		return versionBody{}, fmt.Errorf("elastic: the analyzer has no Elasticsearch settings")
 	}
 	body, err := mappings.DocumentsElasticsearch()
 	if err != nil {
-		return nil, err
+		return versionBody{}, err
 	}
 	settings, _ := body["settings"].(map[string]any)
 	m, _ := body["mappings"].(map[string]any)
 	if settings == nil || m == nil {
-		return nil, fmt.Errorf("elastic: the documents mapping has no settings or mappings")
+		return versionBody{}, fmt.Errorf("elastic: the documents mapping has no settings or mappings")
 	}
 	settings["analysis"] = analysis
-	m["_meta"] = map[string]any{"searchd": meta{Version: n, CreatedAt: created.UTC(), Analysis: a}}
-	return body, nil
+	return versionBody{body: body, mappings: m, analysis: a}, nil
+}
+
+// of returns the body of version n created at created. The body is shared:
+// each call replaces the _meta of the previous one.
+func (b versionBody) of(n int, created time.Time) map[string]any {
+	b.mappings["_meta"] = map[string]any{"searchd": meta{Version: n, CreatedAt: created.UTC(), Analysis: b.analysis}}
+	return b.body
+}
+
+// versionBody returns the create-index body of versions with settings a,
+// from the cached analysis of a.
+func (e *Engine) versionBody(a engine.AnalysisSettings) (versionBody, error) {
+	an, err := e.analyzerFor(a)
+	if err != nil {
+		return versionBody{}, err
+	}
+	return newVersionBody(a, an)
 }
 
 func (e *Engine) indexName(n int) string { return fmt.Sprintf("%sdocs-v%d", e.opts.Prefix, n) }
@@ -112,10 +127,11 @@ func (e *Engine) ensureAlias(ctx context.Context) error {
 		return err
 	}
 	if len(vs) == 0 {
-		body, err := indexBody(e.opts.Analysis, 1, e.now())
+		vb, err := e.versionBody(e.opts.Analysis)
 		if err != nil {
 			return err
 		}
+		body := vb.of(1, e.now())
 		body["aliases"] = map[string]any{e.alias: map[string]any{}}
 		_, err = c.CreateIndex(e.indexName(1)).BodyJson(body).Do(ctx)
 		if err != nil && !alreadyExists(err) {
@@ -124,11 +140,12 @@ func (e *Engine) ensureAlias(ctx context.Context) error {
 		if err == nil {
 			e.log.Info("created the first documents index version", zap.String("index", e.indexName(1)), zap.String("alias", e.alias))
 		}
+		// Read back what exists now: another instance may have won.
 		return e.refreshLive(ctx)
 	}
 	for _, v := range vs {
 		if v.aliased {
-			return e.refreshLive(ctx)
+			return e.setLive(vs)
 		}
 	}
 	// Versions but no alias (removed by hand): serve the newest version.
@@ -158,6 +175,12 @@ func (e *Engine) refreshLive(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return e.setLive(vs)
+}
+
+// setLive makes the version of vs that holds the alias live, with its
+// analyzer.
+func (e *Engine) setLive(vs []*version) error {
 	var live *version
 	for _, v := range vs {
 		if v.aliased {
@@ -167,11 +190,9 @@ func (e *Engine) refreshLive(ctx context.Context) error {
 	if live == nil {
 		return engine.Errorf(engine.Unavailable, "the alias %s points at no documents index version", e.alias)
 	}
-	an, err := e.analyses.Get(live.Analysis)
-	if err != nil {
-		return fmt.Errorf("elastic: the analysis settings of %s: %w", live.index, err)
+	if err := e.withAnalyzer(live); err != nil {
+		return err
 	}
-	live.analyzer = an
 	e.mu.Lock()
 	prev := e.live
 	e.live = live
@@ -182,23 +203,33 @@ func (e *Engine) refreshLive(ctx context.Context) error {
 	return nil
 }
 
-// version returns version n with its analyzer.
+// withAnalyzer sets v's analyzer from its analysis settings.
+func (e *Engine) withAnalyzer(v *version) error {
+	an, err := e.analyses.Get(v.Analysis)
+	if err != nil {
+		return fmt.Errorf("elastic: the analysis settings of %s: %w", v.index, err)
+	}
+	v.analyzer = an
+	return nil
+}
+
+// findVersion returns version n of vs, without its analyzer.
+func findVersion(vs []*version, n int) (*version, error) {
+	for _, v := range vs {
+		if v.Number == n {
+			return v, nil
+		}
+	}
+	return nil, engine.Errorf(engine.NotFound, "index version %d does not exist", n)
+}
+
+// version reads version n, without its analyzer.
 func (e *Engine) version(ctx context.Context, c *es.Client, n int) (*version, error) {
 	vs, err := e.loadVersions(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	for _, v := range vs {
-		if v.Number == n {
-			an, err := e.analyses.Get(v.Analysis)
-			if err != nil {
-				return nil, fmt.Errorf("elastic: the analysis settings of %s: %w", v.index, err)
-			}
-			v.analyzer = an
-			return v, nil
-		}
-	}
-	return nil, engine.Errorf(engine.NotFound, "index version %d does not exist", n)
+	return findVersion(vs, n)
 }
 
 // Versions implements engine.Engine.
@@ -229,7 +260,8 @@ func (e *Engine) Versions(ctx context.Context) ([]engine.Version, error) {
 // highest existing version; when another instance takes it first, the next
 // one is tried.
 func (e *Engine) CreateVersion(ctx context.Context, a engine.AnalysisSettings) (int, error) {
-	if _, err := e.analyzerFor(a); err != nil {
+	vb, err := e.versionBody(a)
+	if err != nil {
 		return 0, err
 	}
 	c, _, err := e.conn()
@@ -247,11 +279,7 @@ func (e *Engine) CreateVersion(ctx context.Context, a engine.AnalysisSettings) (
 		n = vs[len(vs)-1].Number + 1
 	}
 	for tries := 0; ; tries++ {
-		body, err := indexBody(a, n, e.now())
-		if err != nil {
-			return 0, err
-		}
-		_, err = c.CreateIndex(e.indexName(n)).BodyJson(body).Do(ctx)
+		_, err := c.CreateIndex(e.indexName(n)).BodyJson(vb.of(n, e.now())).Do(ctx)
 		switch {
 		case err == nil:
 			e.log.Info("created a documents index version", zap.String("index", e.indexName(n)))
@@ -282,25 +310,27 @@ func (e *Engine) SwapAlias(ctx context.Context, n int) error {
 }
 
 func (e *Engine) swap(ctx context.Context, c *es.Client, vs []*version, n int) error {
-	found := false
+	if _, err := findVersion(vs, n); err != nil {
+		return err
+	}
 	actions := []es.AliasAction{}
 	for _, v := range vs {
-		switch {
-		case v.Number == n:
-			found = true
-		case v.aliased:
+		if v.aliased && v.Number != n {
 			actions = append(actions, es.NewAliasRemoveAction(e.alias).Index(v.index))
 		}
-	}
-	if !found {
-		return engine.Errorf(engine.NotFound, "index version %d does not exist", n)
 	}
 	actions = append(actions, es.NewAliasAddAction(e.alias).Index(e.indexName(n)))
 	if _, err := c.Alias().Action(actions...).Do(ctx); err != nil {
 		return translate(ctx, "swap the alias", err)
 	}
 	e.log.Info("alias swapped", zap.String("alias", e.alias), zap.String("index", e.indexName(n)))
-	return e.refreshLive(ctx)
+	// The swap succeeded as one action: vs with the alias on n alone is
+	// what the cluster holds now.
+	for _, v := range vs {
+		v.aliased = v.Number == n
+		v.Live = v.aliased
+	}
+	return e.setLive(vs)
 }
 
 // DropVersion implements engine.Engine.
@@ -355,11 +385,7 @@ func (e *Engine) CopyVersion(ctx context.Context, from, to int, since time.Time)
 		return 0, err
 	}
 	rctx, cancel := e.ctx(ctx)
-	src, err := e.version(rctx, c, from)
-	var dst *version
-	if err == nil {
-		dst, err = e.version(rctx, c, to)
-	}
+	src, dst, err := e.copyVersions(rctx, c, from, to)
 	if err == nil {
 		_, err = c.Refresh(src.index).Do(rctx)
 		err = translate(rctx, "refresh "+src.index, err)
@@ -414,6 +440,25 @@ func (e *Engine) CopyVersion(ctx context.Context, from, to int, since time.Time)
 	defer cancel()
 	_, err = c.Refresh(dst.index).Do(rctx)
 	return copied, translate(rctx, "refresh "+dst.index, err)
+}
+
+// copyVersions reads the source and the target of a copy; the target comes
+// with its analyzer, which derives the copied documents.
+func (e *Engine) copyVersions(ctx context.Context, c *es.Client, from, to int) (src, dst *version, err error) {
+	vs, err := e.loadVersions(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if src, err = findVersion(vs, from); err != nil {
+		return nil, nil, err
+	}
+	if dst, err = findVersion(vs, to); err != nil {
+		return nil, nil, err
+	}
+	if err := e.withAnalyzer(dst); err != nil {
+		return nil, nil, err
+	}
+	return src, dst, nil
 }
 
 // escape quotes a name for a URL path.

@@ -3,7 +3,6 @@ package elastic
 import (
 	"context"
 	"errors"
-	"net/http"
 	"sync"
 
 	es "github.com/olivere/elastic/v7"
@@ -70,7 +69,7 @@ func (w *waiter) set(i int, r engine.ItemResult) {
 	}
 }
 
-func newWriter(_ context.Context, c *es.Client, o Options, log *zap.Logger) (*writer, error) {
+func newWriter(c *es.Client, o Options, log *zap.Logger) (*writer, error) {
 	w := &writer{
 		queue: make(chan queued, o.QueueSize),
 		stop:  make(chan struct{}),
@@ -133,8 +132,7 @@ func (w *writer) after(_ int64, reqs []es.BulkableRequest, res *es.BulkResponse,
 			if err != nil {
 				msg += ": " + err.Error()
 			}
-			t.w.set(t.i, engine.ItemResult{ID: id, Status: http.StatusServiceUnavailable,
-				Error: &engine.Error{Code: engine.Unavailable, Message: msg}})
+			t.w.set(t.i, failed(id, engine.Errorf(engine.Unavailable, "%s", msg)))
 		default:
 			for _, item := range res.Items[i] {
 				if item.Status >= 200 && item.Status < 300 {
@@ -150,7 +148,7 @@ func (w *writer) after(_ int64, reqs []es.BulkableRequest, res *es.BulkResponse,
 
 // enqueue hands one request's documents to the processor; each request is
 // an index action into its version's concrete index.
-func (w *writer) enqueue(ctx context.Context, wt *waiter, reqs []*tracked) error {
+func (w *writer) enqueue(ctx context.Context, reqs []*tracked) error {
 	for i, r := range reqs {
 		select {
 		case w.queue <- queued{req: r, last: i == len(reqs)-1}:
