@@ -36,12 +36,18 @@ func (x expander) termQuery(t engine.PlanTerm) (query.Query, error) {
 		}
 		return query.NewDisjunctionQuery([]query.Query{query.NewConjunctionQuery(parts), jamo}), nil
 	}
-	clauses := []query.Query{
-		termQ(t.Text, "title", engine.BoostExactTitle),
-		termQ(t.Text, "body", engine.BoostExactBody),
-		termQ(t.Text, "title_syn", engine.BoostSynonymTitle),
-		termQ(t.Text, "body_syn", engine.BoostSynonymBody),
-		termQ(t.Text, "tags_text", engine.BoostSynonymBody),
+	var clauses []query.Query
+	for _, c := range exactFields {
+		// A clause whose term the field lacks matches nothing, but Bleve
+		// still opens and advances its reader in every segment (on an
+		// unmerged full-corpus index that was p99 24 → 34 ms).
+		n, err := x.docFreq(c.field, t.Text)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			clauses = append(clauses, termQ(t.Text, c.field, c.boost))
+		}
 	}
 	if t.Fuzziness > 0 {
 		// The term's own jamo spelling is left out: every document holding
@@ -53,7 +59,19 @@ func (x expander) termQuery(t engine.PlanTerm) (query.Query, error) {
 		}
 		clauses = append(clauses, q)
 	}
-	return query.NewDisjunctionQuery(clauses), nil
+	return disjunctionOrNone(clauses), nil
+}
+
+// exactFields are where a query word matches as written or as a synonym.
+var exactFields = []struct {
+	field string
+	boost float64
+}{
+	{"title", engine.BoostExactTitle},
+	{"body", engine.BoostExactBody},
+	{"title_syn", engine.BoostSynonymTitle},
+	{"body_syn", engine.BoostSynonymBody},
+	{"tags_text", engine.BoostSynonymBody},
 }
 
 // jamoQuery matches a whole word's jamo spelling, fuzzily when allowed.
