@@ -84,8 +84,10 @@ func buildQuery(p engine.Plan) es.Query {
 	return es.NewBoolQuery().Must(text).Filter(filters...)
 }
 
-// sortOrder is the embedded engine's, with the id field standing in for
-// Bleve's _id.
+// sortOrder: the primary keys are the embedded engine's; ties are broken
+// by popularity and id here, which Elasticsearch does cheaply (the embedded
+// engine sorts relevance by score alone, since a second key makes Bleve
+// load it for every match).
 func sortOrder(s engine.Sort) []es.Sorter {
 	byScore := es.NewScoreSort().Desc()
 	byID := es.NewFieldSort("id").Asc()
