@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -184,6 +186,26 @@ func (s *Server) observe(c *gin.Context) {
 // HeaderAdminToken is the alternative to "Authorization: Bearer <token>".
 const HeaderAdminToken = "X-Admin-Token"
 
+// HeaderAdminUser names the admin who acts (audit trail); "admin" when absent.
+const HeaderAdminUser = "X-Admin-User"
+
+// maxAdminUserRunes caps the admin name kept in the audit trail.
+const maxAdminUserRunes = 64
+
+// adminActor is the audit identity a request names: X-Admin-User, trimmed,
+// valid UTF-8 without control characters, at most maxAdminUserRunes; else
+// engine.DefaultActor.
+func adminActor(c *gin.Context) string {
+	name := strings.TrimSpace(c.GetHeader(HeaderAdminUser))
+	if name == "" || !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0 {
+		return engine.DefaultActor
+	}
+	if r := []rune(name); len(r) > maxAdminUserRunes {
+		name = string(r[:maxAdminUserRunes])
+	}
+	return name
+}
+
 // requireAdmin guards the admin API. With no token configured every admin
 // request is refused with 503 (the admin API is disabled); a missing or
 // wrong token gets 401. Tokens are compared in constant time (over their
@@ -207,5 +229,6 @@ func (s *Server) requireAdmin(c *gin.Context) {
 		s.fail(c, engine.Errorf(engine.Unauthorized, "a valid admin token is required (Authorization: Bearer <token> or X-Admin-Token)"))
 		return
 	}
+	c.Request = c.Request.WithContext(engine.WithActor(c.Request.Context(), adminActor(c)))
 	c.Next()
 }
