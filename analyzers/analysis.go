@@ -24,11 +24,16 @@ type Token struct {
 	// Type is "word" for tokenizer output, "SYNONYM" for synonym output.
 	Type string
 	// Nori's attributes.
-	POSType   string // MORPHEME, COMPOUND, INFLECT, PREANALYSIS
-	LeftPOS   string // e.g. NNG
-	RightPOS  string
-	Reading   string // Hanja reading, when the dictionary has one
-	Morphemes string // e.g. 삼성/NNG+전자/NNG
+	POSType  string // MORPHEME, COMPOUND, INFLECT, PREANALYSIS
+	LeftPOS  string // e.g. NNG
+	RightPOS string
+	// LeftPOSDetail and RightPOSDetail are mecab-ko-dic's fine-grained
+	// tags where nori's coarse ones collapse them (JKS, JX, EC, ETM … for
+	// J and E), as Lucene 10's nori reports them; empty otherwise.
+	LeftPOSDetail  string
+	RightPOSDetail string
+	Reading        string // Hanja reading, when the dictionary has one
+	Morphemes      string // e.g. 삼성/NNG+전자/NNG
 }
 
 // Tokenizer splits text into tokens.

@@ -93,6 +93,8 @@ func CharOffsets(text string, toks []Token) []engine.Token {
 			PositionLength: pl,
 			LeftPOS:        posWithDescription(t.LeftPOS),
 			RightPOS:       posWithDescription(t.RightPOS),
+			LeftPOSDetail:  posDetailWithDescription(t.LeftPOSDetail),
+			RightPOSDetail: posDetailWithDescription(t.RightPOSDetail),
 			POSType:        t.POSType,
 			Reading:        t.Reading,
 			Morphemes:      morphemesWithDescriptions(t.Morphemes),

@@ -286,16 +286,18 @@ func (s *tokenizeState) emit(m morph) {
 		posType = POSTypePreanalysis
 	}
 	left, right := splitPOS(tag)
+	leftTag, rightTag := fineTags(tag)
 	if posType == POSTypeInflect || posType == POSTypePreanalysis {
 		if f := feature(kt, featFirstPOS); f != "*" {
-			left = resolvePOS(f)
-			right = resolvePOS(feature(kt, featLastPOS))
+			leftTag, rightTag = f, feature(kt, featLastPOS)
+			left, right = resolvePOS(leftTag), resolvePOS(rightTag)
 		}
 	}
 	tok := Token{
 		Term: surface, Start: m.start, End: m.end,
 		Type: "word", PositionLength: 1,
 		POSType: posType, LeftPOS: left, RightPOS: right,
+		LeftPOSDetail: posDetail(leftTag), RightPOSDetail: posDetail(rightTag),
 	}
 	if posType == POSTypeMorpheme {
 		if r := feature(kt, featReading); r != "*" && r != surface {
@@ -322,6 +324,7 @@ func (s *tokenizeState) skip(surface string) bool {
 // part is one morpheme of a decomposition.
 type part struct {
 	surface, pos string
+	detail       string // the fine-grained tag (posDetail), if any
 }
 
 // parseExpression parses mecab-ko-dic's expression column
@@ -338,7 +341,7 @@ func parseExpression(expr string, parts []part) []part {
 			continue
 		}
 		tag, _, _ := strings.Cut(rest, "/")
-		parts = append(parts, part{surface: surface, pos: resolvePOS(tag)})
+		parts = append(parts, part{surface: surface, pos: resolvePOS(tag), detail: posDetail(tag)})
 	}
 	return parts
 }
@@ -366,6 +369,7 @@ func (s *tokenizeState) pushDecomposed(tok Token, parts []part) {
 			Term: p.surface, Start: tok.Start, End: tok.End,
 			Type: "word", PositionLength: 1,
 			POSType: POSTypeMorpheme, LeftPOS: p.pos, RightPOS: p.pos,
+			LeftPOSDetail: p.detail, RightPOSDetail: p.detail,
 		}
 		if inside {
 			pt.Start, pt.End = off, off+len(p.surface)
@@ -438,6 +442,16 @@ func (s *tokenizeState) emitUser(e *userEntry, start, end int) {
 		off = n
 	}
 	s.pushDecomposed(tok, parts)
+}
+
+// fineTags returns the first and last mecab-ko-dic tags of a (possibly
+// joined) tag, unresolved.
+func fineTags(tag string) (string, string) {
+	first, _, joined := strings.Cut(tag, "+")
+	if !joined {
+		return tag, tag
+	}
+	return first, tag[strings.LastIndexByte(tag, '+')+1:]
 }
 
 // splitPOS returns the left and right nori tags of a (possibly joined,

@@ -25,6 +25,8 @@ type goldenToken struct {
 	POSType        string `json:"posType"`
 	LeftPOS        string `json:"leftPOS"`
 	RightPOS       string `json:"rightPOS"`
+	LeftPOSDetail  string `json:"leftPOSDetail,omitempty"`
+	RightPOSDetail string `json:"rightPOSDetail,omitempty"`
 	Reading        string `json:"reading,omitempty"`
 	Morphemes      string `json:"morphemes,omitempty"`
 }
@@ -141,6 +143,7 @@ func TestGolden(t *testing.T) {
 					Position: tok.Position, PositionLength: tok.PositionLength, Type: tok.Type,
 					POSType: tok.POSType, LeftPOS: tok.LeftPOS, RightPOS: tok.RightPOS,
 					Reading: tok.Reading, Morphemes: tok.Morphemes,
+					LeftPOSDetail: tok.LeftPOSDetail, RightPOSDetail: tok.RightPOSDetail,
 				})
 			}
 			compareGolden(t, filepath.Join("testdata", "tokens", c.name+".json"), got)

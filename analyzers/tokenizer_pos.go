@@ -70,3 +70,40 @@ func posWithDescription(tag string) string {
 	}
 	return tag + "(" + posDescriptions[tag] + ")"
 }
+
+// posDetails are the fine-grained tags nori's coarse J and E collapse, with
+// the descriptions Lucene 10's POS.Tag gives them.
+var posDetails = map[string]string{
+	"EP":  "Pre-final ending",
+	"EF":  "Sentence-closing ending",
+	"EC":  "Connective ending",
+	"ETN": "Nominal transformative ending",
+	"ETM": "Adnominal form transformative ending",
+	"JKS": "Subject case marker",
+	"JKC": "Complement case marker",
+	"JKG": "Adnominal case marker",
+	"JKO": "Object case marker",
+	"JKB": "Adverbial case marker",
+	"JKV": "Vocative case marker",
+	"JKQ": "Quotative case marker",
+	"JX":  "Auxiliary postpositional particle",
+	"JC":  "Conjunctive postpositional particle",
+}
+
+// posDetail returns tag when it is one of the fine-grained tags of
+// posDetails, else "" (the coarse tag says it all).
+func posDetail(tag string) string {
+	if _, ok := posDetails[tag]; ok {
+		return tag
+	}
+	return ""
+}
+
+// posDetailWithDescription renders a fine-grained tag as Lucene 10's nori
+// explain does: "JKS(Subject case marker)".
+func posDetailWithDescription(tag string) string {
+	if tag == "" {
+		return ""
+	}
+	return tag + "(" + posDetails[tag] + ")"
+}

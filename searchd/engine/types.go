@@ -196,11 +196,16 @@ type Token struct {
 	Position       int    `json:"position"`
 	PositionLength int    `json:"positionLength,omitempty"`
 	// Explain attributes (nori's names).
-	LeftPOS   string `json:"leftPOS,omitempty"`
-	RightPOS  string `json:"rightPOS,omitempty"`
-	POSType   string `json:"posType,omitempty"`
-	Reading   string `json:"reading,omitempty"`
-	Morphemes string `json:"morphemes,omitempty"`
+	LeftPOS  string `json:"leftPOS,omitempty"`
+	RightPOS string `json:"rightPOS,omitempty"`
+	// LeftPOSDetail and RightPOSDetail: the fine-grained tag where the
+	// coarse one is J or E ("JKS(Subject case marker)", as Lucene 10's nori
+	// gives it).
+	LeftPOSDetail  string `json:"leftPOSDetail,omitempty"`
+	RightPOSDetail string `json:"rightPOSDetail,omitempty"`
+	POSType        string `json:"posType,omitempty"`
+	Reading        string `json:"reading,omitempty"`
+	Morphemes      string `json:"morphemes,omitempty"`
 }
 
 // SearchEvent is produced by every search and handed to an EventSink.

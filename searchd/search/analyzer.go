@@ -81,6 +81,7 @@ func AnalyzeText(a Analyzer, req engine.AnalyzeRequest) ([]engine.Token, error) 
 	if !req.Explain {
 		for i := range out {
 			out[i].LeftPOS, out[i].RightPOS, out[i].POSType, out[i].Reading, out[i].Morphemes = "", "", "", "", ""
+			out[i].LeftPOSDetail, out[i].RightPOSDetail = "", ""
 		}
 	}
 	return out, nil

@@ -10,6 +10,7 @@ import (
 	es "github.com/olivere/elastic/v7"
 
 	"github.com/searchd/searchd/searchd/engine"
+	"github.com/searchd/searchd/searchd/search"
 )
 
 // topTerms bounds prefix expansions like the embedded engine: the most
@@ -311,7 +312,38 @@ func (e *Engine) Analyze(ctx context.Context, req engine.AnalyzeRequest) ([]engi
 		}
 		out = append(out, tok)
 	}
+	if req.Explain {
+		e.addPOSDetails(req, out)
+	}
 	return out, nil
+}
+
+// addPOSDetails fills the fine-grained POS tags OpenSearch 2's nori (Lucene
+// 9) does not report from the Go analysis of the same text, token by
+// token where term and offsets agree (the two chains produce the same
+// stream; a token they disagree on keeps no detail).
+func (e *Engine) addPOSDetails(req engine.AnalyzeRequest, toks []engine.Token) {
+	a, err := e.LiveAnalyzer()
+	if err != nil {
+		return
+	}
+	ours, err := search.AnalyzeText(a, req)
+	if err != nil {
+		return
+	}
+	type key struct {
+		term       string
+		start, end int
+	}
+	byKey := make(map[key]engine.Token, len(ours))
+	for _, t := range ours {
+		byKey[key{t.Token, t.StartOffset, t.EndOffset}] = t
+	}
+	for i, t := range toks {
+		if g, ok := byKey[key{t.Token, t.StartOffset, t.EndOffset}]; ok {
+			toks[i].LeftPOSDetail, toks[i].RightPOSDetail = g.LeftPOSDetail, g.RightPOSDetail
+		}
+	}
 }
 
 func containsAny(s string, subs ...string) bool {
