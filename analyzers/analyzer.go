@@ -11,14 +11,18 @@ import (
 // custom analyzer. It is safe for concurrent use when its components are
 // (all of this package's are).
 type Analyzer struct {
-	Name      string
-	Tokenizer Tokenizer
-	Filters   []TokenFilter
+	Name        string
+	CharFilters []CharFilter
+	Tokenizer   Tokenizer
+	Filters     []TokenFilter
 }
 
 // Analyze returns the token stream of text. Positions start at 0 and keep
 // the gaps left by removed tokens; offsets are bytes of text.
 func (a *Analyzer) Analyze(text string) []Token {
+	for _, c := range a.CharFilters {
+		text = c.Filter(text)
+	}
 	toks := a.Tokenizer.Tokenize(text)
 	for _, f := range a.Filters {
 		toks = f.Filter(toks)
@@ -26,9 +30,9 @@ func (a *Analyzer) Analyze(text string) []Token {
 	return toks
 }
 
-// NewNoriAnalyzer builds the equivalent of Elasticsearch's "nori" analyzer:
-// nori_tokenizer, nori_part_of_speech (stopTags; empty means nori's
-// defaults), nori_readingform and lowercase.
+// NewNoriAnalyzer builds the equivalent of Elasticsearch's "nori" analyzer
+// behind the separator char filter: nori_tokenizer, nori_part_of_speech
+// (stopTags; empty means nori's defaults), nori_readingform and lowercase.
 func NewNoriAnalyzer(tc TokenizerConfig, stopTags []string) (*Analyzer, error) {
 	tok, err := NewNoriTokenizer(tc)
 	if err != nil {
@@ -39,9 +43,10 @@ func NewNoriAnalyzer(tc TokenizerConfig, stopTags []string) (*Analyzer, error) {
 		return nil, err
 	}
 	return &Analyzer{
-		Name:      "nori",
-		Tokenizer: tok,
-		Filters:   []TokenFilter{pos, NewReadingFormFilter(), NewLowercaseFilter()},
+		Name:        "nori",
+		CharFilters: []CharFilter{NewSeparatorCharFilter()},
+		Tokenizer:   tok,
+		Filters:     []TokenFilter{pos, NewReadingFormFilter(), NewLowercaseFilter()},
 	}, nil
 }
 

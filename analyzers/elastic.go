@@ -13,6 +13,7 @@ const (
 	esPOSFilter       = "korean_pos"
 	esReadingForm     = "korean_readingform"
 	esSynonymFilter   = "korean_synonyms"
+	esSeparators      = "korean_separators"
 )
 
 // ElasticsearchAnalysis validates settings and returns the index's
@@ -39,8 +40,11 @@ func ElasticsearchAnalysis(s engine.AnalysisSettings) (map[string]any, error) {
 //     when the dictionary has rules, korean_synonyms: type synonym (not
 //     synonym_graph, which Elasticsearch allows at search time only), rules
 //     inline, expand true, lenient false so a bad rule fails loudly;
-//   - analyzers korean_index (tokenizer, korean_pos, korean_readingform,
-//     lowercase, korean_synonyms) and korean_search (no synonyms).
+//   - char filter korean_separators (mapping: the middle dots of
+//     Separators to spaces);
+//   - analyzers korean_index (korean_separators, tokenizer, korean_pos,
+//     korean_readingform, lowercase, korean_synonyms) and korean_search
+//     (no synonyms).
 //
 // Settings stay minimal: without synonym rules the synonym filter is left
 // out rather than defined empty, and without user words the tokenizers have
@@ -76,9 +80,12 @@ func (a *Analysis) Elasticsearch() map[string]any {
 		indexChain = append(indexChain[:len(chain):len(chain)], esSynonymFilter)
 	}
 	analyzer := func(tokenizer string, filters []string) map[string]any {
-		return map[string]any{"type": "custom", "tokenizer": tokenizer, "filter": filters}
+		return map[string]any{"type": "custom", "char_filter": []string{esSeparators}, "tokenizer": tokenizer, "filter": filters}
 	}
 	return map[string]any{
+		"char_filter": map[string]any{
+			esSeparators: map[string]any{"type": "mapping", "mappings": NewSeparatorCharFilter().elasticMappings()},
+		},
 		"tokenizer": map[string]any{
 			esIndexTokenizer:  tokenizer(a.mode),
 			esSearchTokenizer: tokenizer(DecompoundDiscard),

@@ -61,10 +61,15 @@ type esAnalysis struct {
 		Expand   *bool    `json:"expand"`
 		Lenient  *bool    `json:"lenient"`
 	} `json:"filter"`
+	CharFilter map[string]struct {
+		Type     string   `json:"type"`
+		Mappings []string `json:"mappings"`
+	} `json:"char_filter"`
 	Analyzer map[string]struct {
-		Type      string   `json:"type"`
-		Tokenizer string   `json:"tokenizer"`
-		Filter    []string `json:"filter"`
+		Type       string   `json:"type"`
+		CharFilter []string `json:"char_filter"`
+		Tokenizer  string   `json:"tokenizer"`
+		Filter     []string `json:"filter"`
 	} `json:"analyzer"`
 }
 
@@ -97,6 +102,14 @@ func TestElasticsearchAnalysisRoundTrip(t *testing.T) {
 	idx, search := es.Analyzer["korean_index"], es.Analyzer["korean_search"]
 	if idx.Tokenizer != "korean_index_tokenizer" || search.Tokenizer != "korean_search_tokenizer" {
 		t.Errorf("analyzer tokenizers = %q, %q", idx.Tokenizer, search.Tokenizer)
+	}
+	// Both chains start with the separator mapping, as the Go analyzers do.
+	for name, an := range map[string]*analyzers.Analyzer{"korean_index": a.Index, "korean_search": a.Search} {
+		cf := es.Analyzer[name].CharFilter
+		if len(cf) != 1 || es.CharFilter[cf[0]].Type != "mapping" || len(an.CharFilters) != 1 || an.CharFilters[0].Name() != "mapping" ||
+			len(es.CharFilter[cf[0]].Mappings) != len(analyzers.Separators) {
+			t.Errorf("%s char filters %v (%+v), Go %v", name, cf, es.CharFilter, an.CharFilters)
+		}
 	}
 	// The ES chains name the Go analyzers' components in the same order.
 	for _, pair := range []struct {

@@ -6,6 +6,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/searchd/searchd/analyzers"
 	"github.com/searchd/searchd/analyzers/hangul"
 	"github.com/searchd/searchd/searchd/engine"
@@ -35,6 +37,7 @@ type Analyzed struct {
 // Derive analyzes a document once and computes every derived field. Both
 // engines index these same values, so Korean behaviour cannot drift.
 func Derive(a Analyzer, d engine.Document, now time.Time) Analyzed {
+	d = NormalizeDocument(d)
 	out := Analyzed{Doc: d}
 	out.TitleIndex, out.TitleExact = a.Document(d.Title)
 	out.BodyIndex, out.BodyExact = a.Document(d.Body)
@@ -188,3 +191,20 @@ func (s *set) add(v string) {
 }
 
 func (s *set) len() int { return len(s.items) }
+
+// NormalizeDocument applies Unicode NFC to a document's text fields, as
+// queries get it (normalizeQuery): text in decomposed form (NFD, as macOS
+// and some clients write Korean) is stored, analyzed and matched as the
+// composed text it is canonically equal to, in both engines.
+func NormalizeDocument(d engine.Document) engine.Document {
+	d.Title, d.Body = norm.NFC.String(d.Title), norm.NFC.String(d.Body)
+	d.Category, d.Region, d.Author = norm.NFC.String(d.Category), norm.NFC.String(d.Region), norm.NFC.String(d.Author)
+	if len(d.Tags) > 0 {
+		tags := make([]string, len(d.Tags))
+		for i, t := range d.Tags {
+			tags[i] = norm.NFC.String(t)
+		}
+		d.Tags = tags
+	}
+	return d
+}

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"go.uber.org/zap"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/searchd/searchd/analyzers"
 	"github.com/searchd/searchd/analyzers/hangul"
@@ -117,6 +118,14 @@ func Validate(q *engine.Query) error {
 	default:
 		return engine.Errorf(engine.Invalid, "sort must be relevance, recent or popular")
 	}
+	q.Filters.Category, q.Filters.Region = norm.NFC.String(q.Filters.Category), norm.NFC.String(q.Filters.Region)
+	if len(q.Filters.Tags) > 0 {
+		tags := make([]string, len(q.Filters.Tags)) // the caller's slice stays as it was
+		for i, t := range q.Filters.Tags {
+			tags[i] = norm.NFC.String(t)
+		}
+		q.Filters.Tags = tags
+	}
 	for _, v := range append([]string{q.Filters.Category, q.Filters.Region}, q.Filters.Tags...) {
 		if utf8.RuneCountInString(v) > engine.MaxKeywordLen {
 			return engine.Errorf(engine.Invalid, "filter values may be at most %d characters", engine.MaxKeywordLen)
@@ -155,10 +164,13 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 	var res engine.Result
 	used := plan
 	if q.Text != "" && plan.MatchesAll() {
-		// The query analyzed to nothing (only particles or punctuation):
-		// nothing can match it, and browsing everything would mislead.
-		s.publish(ctx, q, &resp, start, meta, canonicalPlanned(a, q.Text, plan, toks))
-		return resp, nil
+		// The query analyzed to nothing (only particles or punctuation, or
+		// a typo the analyzer read as such): browsing everything would
+		// mislead, but its words may still be typos of indexed words.
+		if plan = rawWordsPlan(q.Text); len(plan.Terms) == 0 {
+			s.publish(ctx, q, &resp, start, meta, canonicalPlanned(a, q.Text, engine.Plan{}, toks))
+			return resp, nil
+		}
 	}
 	if res, err = run(plan, engine.MatchAll); err != nil {
 		return resp, err
@@ -193,21 +205,15 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 		}
 	}
 	if res.Total == 0 && len(plan.Terms) > 0 {
-		corrected, err := s.correct(ctx, a, plan)
+		r, cp, corrected, suggest, err := s.didYouMean(ctx, a, plan, normalized, run)
 		if err != nil {
 			return resp, err
 		}
-		if corrected != "" && corrected != normalized {
-			cp, _ := planText(a, corrected)
-			r, err := run(cp, engine.MatchAll)
-			if err != nil {
-				return resp, err
-			}
-			if r.Total > 0 {
-				res, used, resp.Corrected = r, cp, corrected
-			} else {
-				resp.Suggestions = append(resp.Suggestions, corrected)
-			}
+		switch {
+		case corrected != "":
+			res, used, resp.Corrected = r, cp, corrected
+		case suggest != "":
+			resp.Suggestions = append(resp.Suggestions, suggest)
 		}
 	}
 	resp.Total = res.Total
@@ -220,38 +226,6 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 	}
 	s.publish(ctx, q, &resp, start, meta, canonicalPlanned(a, q.Text, plan, toks))
 	return resp, nil
-}
-
-// correct builds a "did you mean" query: each term is replaced by the most
-// frequent indexed term within two jamo edits, when one exists.
-func (s *Service) correct(ctx context.Context, a Analyzer, p engine.Plan) (string, error) {
-	out := make([]string, 0, len(p.Terms))
-	changed := false
-	for _, t := range p.Terms {
-		best := t.Text
-		if hangul.JamoLen(t.Text) >= noFuzzBelowJamo {
-			cands, err := s.eng.SimilarTerms(ctx, t.Jamo, maxCorrectionEdits, maxSimilarTerms)
-			if err != nil {
-				return "", err
-			}
-			bestDist, bestCount := maxCorrectionEdits+1, uint64(0)
-			for _, c := range cands {
-				if c.Term == t.Jamo {
-					continue
-				}
-				d := hangul.Distance(c.Term, t.Jamo)
-				if d < bestDist || (d == bestDist && c.Count > bestCount) {
-					best, bestDist, bestCount = hangul.ComposeJamo(c.Term), d, c.Count
-				}
-			}
-		}
-		changed = changed || best != t.Text
-		out = append(out, best)
-	}
-	if !changed {
-		return "", nil
-	}
-	return strings.Join(out, " "), nil
 }
 
 // publish records how long the search took and hands the search event to

@@ -2,14 +2,43 @@ package conformance
 
 import (
 	"context"
-	"testing"
+	"slices"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/searchd/searchd/searchd/engine"
+	"github.com/searchd/searchd/searchd/search"
+	"testing"
 )
 
 // runQuality holds the search-quality cases of issue 12.
 func runQuality(t *testing.T, open Opener) {
 	t.Run("explain gives fine-grained tags", func(t *testing.T) { checkExplainDetails(t, open) })
+	t.Run("normalization at the edge", func(t *testing.T) { checkNormalization(t, open) })
+	s := fixture(t, open)
+	t.Run("did you mean respects the filters", func(t *testing.T) {
+		// 보드게임 listings are all in 대전: in 대전 the typo is corrected,
+		// elsewhere no correction is offered at all.
+		r := mustSearch(t, s, engine.Query{Text: "포드게임", Filters: engine.Filters{Region: "대전"}})
+		if r.Corrected != "보드게임" || r.Total == 0 {
+			t.Errorf("포드게임 in 대전: corrected %q, total %d; want 보드게임 with hits", r.Corrected, r.Total)
+		}
+		r = mustSearch(t, s, engine.Query{Text: "포드게임", Filters: engine.Filters{Region: "인천"}})
+		if r.Corrected != "" || len(r.Suggestions) != 0 || r.Total != 0 {
+			t.Errorf("포드게임 in 인천: corrected %q, suggestions %v, total %d; want nothing (no 보드게임 there)", r.Corrected, r.Suggestions, r.Total)
+		}
+	})
+	t.Run("short word without results gets a suggestion one jamo away", func(t *testing.T) {
+		r := mustSearch(t, s, q("밥"))
+		if r.Total != 0 || r.Corrected != "" || !slices.Contains(r.Suggestions, "밤") {
+			t.Errorf("밥: total %d, corrected %q, suggestions %v; want nothing run and 밤 suggested", r.Total, r.Corrected, r.Suggestions)
+		}
+		r = mustSearch(t, s, engine.Query{Text: "밥", Filters: engine.Filters{Category: "IT"}})
+		if len(r.Suggestions) != 0 {
+			t.Errorf("밥 in IT: suggestions %v, want none (밤 is not in IT)", r.Suggestions)
+		}
+	})
 }
 
 // checkExplainDetails: explain gives the fine-grained tags (as Lucene 10's
@@ -40,5 +69,46 @@ func checkExplainDetails(t *testing.T, open Opener) {
 	}
 	if seen != len(want) {
 		t.Errorf("explain of 뿌리가 깊은 나무는 = %+v, want the particles and the ending", toks)
+	}
+}
+
+// checkNormalization: documents and queries are normalized identically —
+// NFC (decomposed jamo as macOS writes them) and the middle dots between
+// words (ㆍ U+318D, ·) — so each spelling finds the others.
+func checkNormalization(t *testing.T, open Opener) {
+	eng := open(t, Settings())
+	docs := []engine.Document{
+		{ID: "nfd", Title: norm.NFD.String("독서모임 회원 모집"), Body: norm.NFD.String("주말에 책을 읽어요"), Region: norm.NFD.String("서울"), CreatedAt: day(1)},
+		{ID: "interpunct", Title: "서울ㆍ경기 등산 모임", Body: "수원·용인 산책도 해요", CreatedAt: day(2)},
+	}
+	if _, err := eng.IndexBatch(context.Background(), docs, true); err != nil {
+		t.Fatal(err)
+	}
+	s := search.NewService(eng, engine.NopSink{}, nil)
+	for _, c := range []struct {
+		query engine.Query
+		want  string
+	}{
+		{q("독서모임"), "nfd"},
+		{q(norm.NFD.String("회원")), "nfd"},
+		{engine.Query{Text: "책", Filters: engine.Filters{Region: "서울"}}, "nfd"},
+		{q("경기"), "interpunct"},
+		{q("서울"), "interpunct"},
+		{q("용인"), "interpunct"},
+	} {
+		r := mustSearch(t, s, c.query)
+		if !slices.Contains(ids(r), c.want) {
+			t.Errorf("%q (filters %+v) = %v, want %s", c.query.Text, c.query.Filters, ids(r), c.want)
+		}
+	}
+	r := mustSearch(t, s, q("경기"))
+	for _, h := range r.Hits {
+		if h.ID == "interpunct" && !strings.Contains(strings.Join(h.Highlights["title"], ""), "ㆍ<em>경기</em>") {
+			t.Errorf("highlight of 경기 in %q: %v", docs[1].Title, h.Highlights)
+		}
+	}
+	toks, err := eng.Analyze(context.Background(), engine.AnalyzeRequest{Analyzer: "search", Text: "서울ㆍ경기"})
+	if err != nil || len(toks) != 2 || toks[1].Token != "경기" || toks[1].StartOffset != 3 || toks[1].EndOffset != 5 {
+		t.Errorf("analyze 서울ㆍ경기 = %+v, %v; want 서울, 경기 at characters 3-5", toks, err)
 	}
 }
