@@ -23,6 +23,12 @@ type Token struct {
 	PositionLength int
 	// Type is "word" for tokenizer output, "SYNONYM" for synonym output.
 	Type string
+	// SourceStart and SourceEnd, on synonym output, are the byte offsets of
+	// the words the synonym was expanded from. Start and End are Lucene's
+	// (the k-th term of a multi-word synonym gets the offsets of the k-th
+	// token from the match, which may be a following word); the source is
+	// what a highlighter marks.
+	SourceStart, SourceEnd int
 	// Nori's attributes.
 	POSType  string // MORPHEME, COMPOUND, INFLECT, PREANALYSIS
 	LeftPOS  string // e.g. NNG

@@ -20,6 +20,8 @@ const TypeSynonym = "SYNONYM"
 //     PositionLength 1. Lucene's SynonymFilter does the same ("sausage"
 //     expansion), so phrase queries across a multi-term synonym can match
 //     oddly; plain term queries, which searchd uses, are unaffected.
+//     Every added token also records the offsets of the words it was
+//     expanded from (SourceStart, SourceEnd), which highlighting marks.
 //   - A one-way rule drops the matched tokens and emits its outputs in
 //     their place; positions that are left with no token are closed up.
 //
@@ -88,6 +90,7 @@ func expand(toks []Token, matches []synonymMatch, maxOutput int) []Token {
 				extras[m.at] = append(extras[m.at], Token{
 					Term: out[0], Start: toks[m.at].Start, End: toks[m.at+n-1].End,
 					PositionLength: posLen, Type: TypeSynonym,
+					SourceStart: toks[m.at].Start, SourceEnd: toks[m.at+n-1].End,
 				})
 				added++
 				continue
@@ -100,6 +103,7 @@ func expand(toks []Token, matches []synonymMatch, maxOutput int) []Token {
 				}
 				extras[slot] = append(extras[slot], Token{
 					Term: term, Start: at.Start, End: at.End, PositionLength: 1, Type: TypeSynonym,
+					SourceStart: toks[m.at].Start, SourceEnd: toks[m.at+n-1].End,
 				})
 				added++
 			}

@@ -87,6 +87,10 @@ type PlanTerm struct {
 	// document word's jamo within Fuzziness — so a typo that splits a word
 	// into odd morphemes (보드개임 → 보드 + 개임) still finds 보드게임.
 	Parts []PlanTerm `json:"parts,omitempty"`
+	// SynonymPart: the term is one word of a multi-word synonym and not a
+	// synonym on its own, so its synonym-field matches are parts of
+	// expansions; engines scale those boosts by SynonymPartFactor.
+	SynonymPart bool `json:"synonym_part,omitempty"`
 }
 
 // Plan is a query prepared for execution: analyzed, with every form the
@@ -243,12 +247,17 @@ type SearchEvent struct {
 // one scores the most frequent expansion per edit distance and matches
 // the rest at a constant score (see searchd/engine/bleve/union.go).
 const (
-	BoostExactTitle     = 40
-	BoostExactBody      = 20
-	BoostSynonymTitle   = 8
-	BoostSynonymBody    = 4
-	BoostFuzzy          = 1
-	BoostPrefix         = 1
+	BoostExactTitle   = 40
+	BoostExactBody    = 20
+	BoostSynonymTitle = 8
+	BoostSynonymBody  = 4
+	BoostFuzzy        = 1
+	BoostPrefix       = 1
+	// SynonymPartFactor scales the synonym-field boosts of a term that is
+	// one word of a multi-word synonym (모임 of 공부모임): there it matches
+	// only part of an expansion (스터디 → 공부 모임), which must rank below
+	// documents with the word itself.
+	SynonymPartFactor   = 0.05
 	MaxFuzzyExpansions  = 50
 	MaxPrefixExpansions = 16
 )

@@ -2,6 +2,7 @@ package search
 
 import (
 	"encoding/json"
+	"strings"
 	"sync"
 
 	"github.com/searchd/searchd/analyzers"
@@ -46,10 +47,36 @@ func NewAnalyzer(s engine.AnalysisSettings) (Analyzer, error) {
 	if err != nil {
 		return nil, engine.Errorf(engine.Invalid, "%v", err)
 	}
-	return korean{an}, nil
+	return korean{an, synonymParts(an.Synonyms)}, nil
 }
 
-type korean struct{ an *analyzers.Analysis }
+type korean struct {
+	an    *analyzers.Analysis
+	parts map[string]bool // see synonymParts
+}
+
+// synonymParts are the terms of multi-word synonym members and outputs
+// that are not single-word members themselves.
+func synonymParts(set *analyzers.SynonymSet) map[string]bool {
+	out := map[string]bool{}
+	for _, g := range set.Groups() {
+		for _, m := range append(append([]string{}, g.Members...), g.Outputs...) {
+			if terms := strings.Fields(m); len(terms) > 1 {
+				for _, t := range terms {
+					out[t] = true
+				}
+			}
+		}
+	}
+	for t := range out {
+		if _, ok := set.Canonical(t); ok {
+			delete(out, t)
+		}
+	}
+	return out
+}
+
+func (k korean) SynonymPart(term string) bool { return k.parts[term] }
 
 func (k korean) Query(text string) []analyzers.Token { return k.an.Search.Analyze(text) }
 

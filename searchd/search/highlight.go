@@ -71,6 +71,12 @@ func (h *highlighter) spans(text string) []span {
 	var out []span
 	for _, t := range idx {
 		if h.matches(t) {
+			if t.Type == analyzers.TypeSynonym && t.SourceEnd > t.SourceStart {
+				// Mark the words the synonym came from, not the word a
+				// multi-word expansion's later terms are stacked on.
+				out = append(out, span{t.SourceStart, t.SourceEnd})
+				continue
+			}
 			out = append(out, span{t.Start, t.End})
 		}
 	}

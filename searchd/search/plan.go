@@ -25,6 +25,9 @@ type Analyzer interface {
 	// Canonical maps analyzed terms (joined by spaces) to the canonical
 	// member of their synonym group, if they are one.
 	Canonical(terms string) (string, bool)
+	// SynonymPart reports whether term is one word of a multi-word
+	// synonym (모임 of 공부모임) without being a synonym on its own.
+	SynonymPart(term string) bool
 }
 
 // Fuzziness thresholds, counted in jamo (Hangul) or characters (other
@@ -131,6 +134,7 @@ func planTokens(a Analyzer, text string) (engine.Plan, string, []analyzers.Token
 		if len(parts) == 0 {
 			continue // only particles or punctuation
 		}
+		markSynonymParts(a, parts)
 		core := strings.ToLower(body[w.start:end])
 		term := parts[0]
 		if len(parts) > 1 || core != parts[0].Text {
@@ -150,6 +154,22 @@ func planTokens(a Analyzer, text string) (engine.Plan, string, []analyzers.Token
 		norm = append(norm, last)
 	}
 	return p, strings.Join(norm, " "), toks
+}
+
+// markSynonymParts flags the parts of a query word that are words of a
+// multi-word synonym, unless the word's parts are that whole synonym
+// (공부모임 → 공부 모임 is a member; 모임 alone is only part of one).
+func markSynonymParts(a Analyzer, parts []engine.PlanTerm) {
+	texts := make([]string, len(parts))
+	for i, p := range parts {
+		texts[i] = p.Text
+	}
+	if _, whole := a.Canonical(strings.Join(texts, " ")); whole && len(parts) > 1 {
+		return
+	}
+	for i := range parts {
+		parts[i].SynonymPart = a.SynonymPart(parts[i].Text)
+	}
 }
 
 // isFunctionMorpheme: copulas and auxiliary predicates (감동적<이>ᆫ, 먹어

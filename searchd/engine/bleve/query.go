@@ -46,7 +46,11 @@ func (x expander) termQuery(t engine.PlanTerm) (query.Query, error) {
 			return nil, err
 		}
 		if n > 0 {
-			clauses = append(clauses, termQ(t.Text, c.field, c.boost))
+			boost := c.boost
+			if t.SynonymPart && c.synonyms {
+				boost *= engine.SynonymPartFactor
+			}
+			clauses = append(clauses, termQ(t.Text, c.field, boost))
 		}
 	}
 	if t.Fuzziness > 0 {
@@ -64,14 +68,15 @@ func (x expander) termQuery(t engine.PlanTerm) (query.Query, error) {
 
 // exactFields are where a query word matches as written or as a synonym.
 var exactFields = []struct {
-	field string
-	boost float64
+	field    string
+	boost    float64
+	synonyms bool // the field holds synonym expansions
 }{
-	{"title", engine.BoostExactTitle},
-	{"body", engine.BoostExactBody},
-	{"title_syn", engine.BoostSynonymTitle},
-	{"body_syn", engine.BoostSynonymBody},
-	{"tags_text", engine.BoostSynonymBody},
+	{"title", engine.BoostExactTitle, false},
+	{"body", engine.BoostExactBody, false},
+	{"title_syn", engine.BoostSynonymTitle, true},
+	{"body_syn", engine.BoostSynonymBody, true},
+	{"tags_text", engine.BoostSynonymBody, true},
 }
 
 // jamoQuery matches a whole word's jamo spelling, fuzzily when allowed.

@@ -16,6 +16,7 @@ import (
 func runQuality(t *testing.T, open Opener) {
 	t.Run("explain gives fine-grained tags", func(t *testing.T) { checkExplainDetails(t, open) })
 	t.Run("normalization at the edge", func(t *testing.T) { checkNormalization(t, open) })
+	t.Run("multi-word synonyms are attributed to their source", func(t *testing.T) { checkSynonymAttribution(t, open) })
 	s := fixture(t, open)
 	t.Run("did you mean respects the filters", func(t *testing.T) {
 		// 보드게임 listings are all in 대전: in 대전 the typo is corrected,
@@ -110,5 +111,38 @@ func checkNormalization(t *testing.T, open Opener) {
 	toks, err := eng.Analyze(context.Background(), engine.AnalyzeRequest{Analyzer: "search", Text: "서울ㆍ경기"})
 	if err != nil || len(toks) != 2 || toks[1].Token != "경기" || toks[1].StartOffset != 3 || toks[1].EndOffset != 5 {
 		t.Errorf("analyze 서울ㆍ경기 = %+v, %v; want 서울, 경기 at characters 3-5", toks, err)
+	}
+}
+
+// checkSynonymAttribution: with 스터디, 공부모임 a document with 스터디원
+// holds 공부 and 모임 only as an expansion of 스터디 (Lucene stacks 모임 on
+// the following token, 원). A query for 모임 ranks documents with 모임
+// itself first and highlights the source word 스터디, never 원.
+func checkSynonymAttribution(t *testing.T, open Opener) {
+	eng := open(t, engine.AnalysisSettings{Synonyms: "스터디, 공부모임\n"})
+	docs := []engine.Document{
+		{ID: "expansion-only", Title: "스터디원 모집", Body: "스터디원 모집해요", CreatedAt: day(1), Popularity: 100},
+		{ID: "the-word", Title: "주말 독서 모임", Body: "같이 읽어요", CreatedAt: day(2)},
+	}
+	if _, err := eng.IndexBatch(context.Background(), docs, true); err != nil {
+		t.Fatal(err)
+	}
+	s := search.NewService(eng, engine.NopSink{}, nil)
+	r := mustSearch(t, s, q("모임"))
+	if got := ids(r); len(got) == 0 || got[0] != "the-word" {
+		t.Errorf("모임 = %v, want the-word first", got)
+	}
+	for _, h := range r.Hits {
+		if h.ID != "expansion-only" {
+			continue
+		}
+		if title := strings.Join(h.Highlights["title"], ""); title != "<em>스터디</em>원 모집" {
+			t.Errorf("highlight of 모임 in 스터디원 모집 = %q, want <em>스터디</em>원 모집", title)
+		}
+	}
+	// The whole synonym still finds the expansion, ranked like a synonym.
+	r = mustSearch(t, s, q("공부모임"))
+	if !slices.Contains(ids(r), "expansion-only") {
+		t.Errorf("공부모임 = %v, want expansion-only", ids(r))
 	}
 }

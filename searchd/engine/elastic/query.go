@@ -28,11 +28,15 @@ func termQuery(t engine.PlanTerm) es.Query {
 		}
 		return es.NewBoolQuery().Should(all, jamoQuery(t))
 	}
+	syn := 1.0
+	if t.SynonymPart {
+		syn = engine.SynonymPartFactor
+	}
 	return es.NewBoolQuery().Should(
 		es.NewTermQuery("title.exact", t.Text).Boost(engine.BoostExactTitle),
 		es.NewTermQuery("body.exact", t.Text).Boost(engine.BoostExactBody),
-		es.NewTermQuery("title", t.Text).Boost(engine.BoostSynonymTitle),
-		es.NewTermQuery("body", t.Text).Boost(engine.BoostSynonymBody),
+		es.NewTermQuery("title", t.Text).Boost(engine.BoostSynonymTitle*syn),
+		es.NewTermQuery("body", t.Text).Boost(engine.BoostSynonymBody*syn),
 		jamoQuery(t),
 	)
 }
