@@ -1,7 +1,9 @@
 package judged
 
 import (
+	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -48,6 +50,24 @@ func BenchQueries(tb testing.TB) []Query {
 	}
 	tb.Logf("judged set: %d queries (%d real-word typos skipped)", len(benchQueries), benchSkipped)
 	return benchQueries
+}
+
+// WriteMisses writes the queries without a relevant hit in the top 10 to
+// $SEARCHD_RELEVANCE_MISSES when set (for looking into failures).
+func WriteMisses(tb testing.TB, out []Outcome) {
+	p := os.Getenv("SEARCHD_RELEVANCE_MISSES")
+	if p == "" {
+		return
+	}
+	var b strings.Builder
+	for _, o := range out {
+		if o.Rank == 0 {
+			fmt.Fprintf(&b, "%s\t%q\t%v\thits=%d\tcorrected=%q\tsuggested=%v\n", o.Query.Variant, o.Query.Text, o.Query.Words, len(o.IDs), o.Corrected, o.Suggested)
+		}
+	}
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		tb.Error(err)
+	}
 }
 
 // ReportBench logs the report's table (and writes it to

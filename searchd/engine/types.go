@@ -91,6 +91,12 @@ type PlanTerm struct {
 	// synonym on its own, so its synonym-field matches are parts of
 	// expansions; engines scale those boosts by SynonymPartFactor.
 	SynonymPart bool `json:"synonym_part,omitempty"`
+	// Whole: the whole word (Jamo) is the likelier reading than its parts —
+	// a word the analyzer shredded into one-syllable pieces (a typo read as
+	// a short noun plus a particle: 배이 → 배 + 이) or two spaced words
+	// joined (러닝 크루 → 러닝크루). Engines boost its whole-word jamo match
+	// by BoostWhole instead of BoostFuzzy.
+	Whole bool `json:"whole,omitempty"`
 }
 
 // Plan is a query prepared for execution: analyzed, with every form the
@@ -101,17 +107,27 @@ type Plan struct {
 	Chosung string `json:"chosung,omitempty"`
 	// JamoPrefix, when set, matches tokens whose jamo spelling starts with it
 	// (the user is mid-syllable: 삼ㅅ → ㅅㅏㅁㅅ).
-	JamoPrefix string    `json:"jamo_prefix,omitempty"`
-	Mode       MatchMode `json:"mode"`
-	Filters    Filters   `json:"filters"`
-	Sort       Sort      `json:"sort"`
-	From       int       `json:"from"`
-	Size       int       `json:"size"`
+	JamoPrefix string `json:"jamo_prefix,omitempty"`
+	// Prefer ranks documents holding these words higher without requiring
+	// them: the corpus's most common completions of a 초성 or jamo-prefix
+	// query, matched on their jamo spelling (terms_jamo).
+	Prefer  []PreferTerm `json:"prefer,omitempty"`
+	Mode    MatchMode    `json:"mode"`
+	Filters Filters      `json:"filters"`
+	Sort    Sort         `json:"sort"`
+	From    int          `json:"from"`
+	Size    int          `json:"size"`
 }
 
 // MatchesAll reports whether the plan has no text to match: engines then
 // match every document (filters and sort still apply).
 func (p Plan) MatchesAll() bool { return len(p.Terms) == 0 && p.Chosung == "" && p.JamoPrefix == "" }
+
+// PreferTerm is a word a plan prefers, with the boost of its match.
+type PreferTerm struct {
+	Jamo  string  `json:"jamo"`
+	Boost float64 `json:"boost"`
+}
 
 // Hit is one matching document.
 type Hit struct {
@@ -252,6 +268,7 @@ const (
 	BoostSynonymTitle = 8
 	BoostSynonymBody  = 4
 	BoostFuzzy        = 1
+	BoostWhole        = 40 // a PlanTerm's whole-word jamo match when Whole is set
 	BoostPrefix       = 1
 	// SynonymPartFactor scales the synonym-field boosts of a term that is
 	// one word of a multi-word synonym (모임 of 공부모임): there it matches

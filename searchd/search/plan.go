@@ -90,20 +90,22 @@ func normalizeQuery(text string) string {
 // the plan (without mode, filters and paging) and the normalized query (the
 // analyzed terms joined by spaces, or the 초성 / jamo form).
 func planText(a Analyzer, text string) (engine.Plan, string) {
-	p, norm, _ := planTokens(a, text)
+	p, norm, _, _ := planTokens(a, text)
 	return p, norm
 }
 
-// planTokens is planText that also returns the query tokens it analyzed:
-// those of text without its jamo prefix (none for "" and 초성 queries).
-func planTokens(a Analyzer, text string) (engine.Plan, string, []analyzers.Token) {
+// planTokens is planText that also returns the query tokens it analyzed
+// (those of text without its jamo prefix; none for "" and 초성 queries)
+// and, for each plan term, the span of its word in the text without the
+// jamo prefix.
+func planTokens(a Analyzer, text string) (engine.Plan, string, []analyzers.Token, []span) {
 	var p engine.Plan
 	if text == "" {
-		return p, "", nil
+		return p, "", nil, nil
 	}
 	if hangul.IsChosungQuery(text) {
 		p.Chosung = hangul.Chosung(text) // spaces removed, compound consonants split as indexed
-		return p, p.Chosung, nil
+		return p, p.Chosung, nil, nil
 	}
 	words := strings.Fields(text)
 	last := words[len(words)-1]
@@ -115,11 +117,16 @@ func planTokens(a Analyzer, text string) (engine.Plan, string, []analyzers.Token
 	toks := a.Query(body)
 	seen := map[string]bool{}
 	var norm []string
+	var spans []span
 	for _, w := range wordSpans(body) {
 		var parts, function []engine.PlanTerm
 		end := -1
+		nouns := true // every content part is a noun
 		for _, t := range toks {
 			if t.Start >= w.start && t.End <= w.end {
+				if !isFunctionMorpheme(t.LeftPOS) && !strings.HasPrefix(t.LeftPOS, "N") {
+					nouns = false
+				}
 				if isFunctionMorpheme(t.LeftPOS) {
 					function = append(function, planTerm(t.Term))
 				} else {
@@ -141,11 +148,20 @@ func planTokens(a Analyzer, text string) (engine.Plan, string, []analyzers.Token
 			term = planTerm(core)
 			term.Parts = parts
 		}
+		if whole := strings.ToLower(wordText(body, w)); nouns && shredded(whole, parts) {
+			// The analyzer read the word as one-syllable nouns and dropped
+			// or split the rest (배이 → 배 + 이): a typo of a word, likelier
+			// than its fragment.
+			term = planTerm(whole)
+			term.Fuzziness = max(term.Fuzziness, 1)
+			term.Parts, term.Whole = parts, true
+		}
 		if seen[term.Text] {
 			continue
 		}
 		seen[term.Text] = true
 		p.Terms = append(p.Terms, term)
+		spans = append(spans, span{w.start, end})
 		for _, pt := range parts {
 			norm = append(norm, pt.Text)
 		}
@@ -153,7 +169,28 @@ func planTokens(a Analyzer, text string) (engine.Plan, string, []analyzers.Token
 	if p.JamoPrefix != "" {
 		norm = append(norm, last)
 	}
-	return p, strings.Join(norm, " "), toks
+	return p, strings.Join(norm, " "), toks, spans
+}
+
+// shredded reports whether a Hangul word of two to four syllables was
+// analyzed into one-syllable pieces only, dropping some or splitting it.
+func shredded(word string, parts []engine.PlanTerm) bool {
+	n := 0
+	for _, r := range word {
+		if !hangul.IsSyllable(r) {
+			return false
+		}
+		n++
+	}
+	if n < 2 || n > 4 {
+		return false
+	}
+	for _, p := range parts {
+		if utf8.RuneCountInString(p.Text) != 1 {
+			return false
+		}
+	}
+	return len(parts) > 1 || (len(parts) == 1 && parts[0].Text != word)
 }
 
 // markSynonymParts flags the parts of a query word that are words of a

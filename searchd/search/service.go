@@ -153,7 +153,7 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 		return engine.SearchResponse{}, err
 	}
 	resp := engine.SearchResponse{Query: q.Text, Page: q.Page, Size: q.Size, Match: engine.MatchAll, Hits: []engine.Hit{}}
-	plan, normalized, toks := planTokens(a, q.Text)
+	plan, normalized, toks, spans := planTokens(a, q.Text)
 	resp.Normalized = normalized
 	base := engine.Plan{Filters: q.Filters, Sort: q.Sort, From: (q.Page - 1) * q.Size, Size: q.Size}
 	run := func(p engine.Plan, mode engine.MatchMode) (engine.Result, error) {
@@ -162,7 +162,6 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 	}
 
 	var res engine.Result
-	used := plan
 	if q.Text != "" && plan.MatchesAll() {
 		// The query analyzed to nothing (only particles or punctuation, or
 		// a typo the analyzer read as such): browsing everything would
@@ -172,7 +171,17 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 			return resp, nil
 		}
 	}
-	if res, err = run(plan, engine.MatchAll); err != nil {
+	// Every word must match, a spaced pair also as the word it joins into.
+	used := plan
+	if spaced := joinSpaced(plan, queryBody(q.Text, plan), spans); len(spaced.Terms) != len(plan.Terms) {
+		used = spaced
+	}
+	if q.Sort == engine.SortRelevance {
+		if used, err = s.preferCompletions(ctx, a, used); err != nil {
+			return resp, err
+		}
+	}
+	if res, err = run(used, engine.MatchAll); err != nil {
 		return resp, err
 	}
 	// A query typed in the wrong keyboard layout usually still matches a

@@ -81,10 +81,14 @@ var exactFields = []struct {
 
 // jamoQuery matches a whole word's jamo spelling, fuzzily when allowed.
 func (x expander) jamoQuery(t engine.PlanTerm) (query.Query, error) {
-	if t.Fuzziness == 0 {
-		return termQ(t.Jamo, "terms_jamo", engine.BoostFuzzy), nil
+	boost := float64(engine.BoostFuzzy)
+	if t.Whole {
+		boost = engine.BoostWhole
 	}
-	return x.fuzzy("terms_jamo", t.Jamo, t.Fuzziness, t.PrefixLength, engine.BoostFuzzy, "")
+	if t.Fuzziness == 0 {
+		return termQ(t.Jamo, "terms_jamo", boost), nil
+	}
+	return x.fuzzy("terms_jamo", t.Jamo, t.Fuzziness, t.PrefixLength, boost, "")
 }
 
 func termQ(text, field string, boost float64) query.Query {
@@ -133,6 +137,13 @@ func (x expander) buildQuery(p engine.Plan) (query.Query, error) {
 		text = d
 	default:
 		text = query.NewConjunctionQuery(parts)
+	}
+	if len(p.Prefer) > 0 && len(parts) > 0 {
+		should := make([]query.Query, 0, len(p.Prefer))
+		for _, pt := range p.Prefer {
+			should = append(should, termQ(pt.Jamo, "terms_jamo", pt.Boost))
+		}
+		text = query.NewBooleanQuery([]query.Query{text}, should, nil)
 	}
 	filters := []query.Query{text}
 	if p.Filters.Category != "" {

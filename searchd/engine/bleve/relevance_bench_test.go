@@ -23,6 +23,7 @@ func BenchmarkRelevanceNSMC(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		judged.WriteMisses(b, out)
 		judged.ReportBench(b, judged.Summarize(out))
 	}
 }

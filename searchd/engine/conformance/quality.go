@@ -17,6 +17,7 @@ func runQuality(t *testing.T, open Opener) {
 	t.Run("explain gives fine-grained tags", func(t *testing.T) { checkExplainDetails(t, open) })
 	t.Run("normalization at the edge", func(t *testing.T) { checkNormalization(t, open) })
 	t.Run("multi-word synonyms are attributed to their source", func(t *testing.T) { checkSynonymAttribution(t, open) })
+	t.Run("spacing either way", func(t *testing.T) { checkSpacing(t, open) })
 	s := fixture(t, open)
 	t.Run("did you mean respects the filters", func(t *testing.T) {
 		// 보드게임 listings are all in 대전: in 대전 the typo is corrected,
@@ -144,5 +145,27 @@ func checkSynonymAttribution(t *testing.T, open Opener) {
 	r = mustSearch(t, s, q("공부모임"))
 	if !slices.Contains(ids(r), "expansion-only") {
 		t.Errorf("공부모임 = %v, want expansion-only", ids(r))
+	}
+}
+
+// checkSpacing: a space inside a compound the dictionary keeps whole
+// (러닝 크루 for 러닝크루) finds it, ranked above documents that only hold
+// one of the words; the reverse (삼성노트북 for 삼성 노트북) too.
+func checkSpacing(t *testing.T, open Opener) {
+	eng := open(t, engine.AnalysisSettings{UserDictionary: []string{"러닝크루"}})
+	docs := []engine.Document{
+		{ID: "crew", Title: "러닝크루 모집", Body: "한강에서 같이 달려요", CreatedAt: day(1)},
+		{ID: "running-only", Title: "러닝 초보 모임", Body: "러닝 자세 배워요", CreatedAt: day(2)},
+		{ID: "laptop", Title: "삼성 노트북 팝니다", Body: "거의 새것", CreatedAt: day(3)},
+	}
+	if _, err := eng.IndexBatch(context.Background(), docs, true); err != nil {
+		t.Fatal(err)
+	}
+	s := search.NewService(eng, engine.NopSink{}, nil)
+	for _, c := range []struct{ query, want string }{{"러닝 크루", "crew"}, {"러닝크루", "crew"}, {"삼성노트북", "laptop"}, {"삼성 노트북", "laptop"}} {
+		r := mustSearch(t, s, q(c.query))
+		if got := ids(r); len(got) == 0 || got[0] != c.want {
+			t.Errorf("%q = %v, want %s first", c.query, got, c.want)
+		}
 	}
 }

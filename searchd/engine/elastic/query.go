@@ -44,11 +44,15 @@ func termQuery(t engine.PlanTerm) es.Query {
 // jamoQuery matches a term's jamo spelling, fuzzily when allowed. Edits are
 // plain Levenshtein edits (no transpositions), as the planner counts them.
 func jamoQuery(t engine.PlanTerm) es.Query {
+	boost := float64(engine.BoostFuzzy)
+	if t.Whole {
+		boost = engine.BoostWhole
+	}
 	if t.Fuzziness == 0 {
-		return es.NewTermQuery("terms_jamo", t.Jamo).Boost(engine.BoostFuzzy)
+		return es.NewTermQuery("terms_jamo", t.Jamo).Boost(boost)
 	}
 	return es.NewFuzzyQuery("terms_jamo", t.Jamo).Fuzziness(t.Fuzziness).PrefixLength(t.PrefixLength).
-		Transpositions(false).MaxExpansions(engine.MaxFuzzyExpansions).Boost(engine.BoostFuzzy)
+		Transpositions(false).MaxExpansions(engine.MaxFuzzyExpansions).Boost(boost)
 }
 
 // buildQuery translates a plan; user text only ever reaches Elasticsearch
@@ -72,6 +76,13 @@ func buildQuery(p engine.Plan) es.Query {
 		text = es.NewBoolQuery().Should(parts...).MinimumNumberShouldMatch(1)
 	default:
 		text = es.NewBoolQuery().Must(parts...)
+	}
+	if len(p.Prefer) > 0 && len(parts) > 0 {
+		should := make([]es.Query, 0, len(p.Prefer))
+		for _, pt := range p.Prefer {
+			should = append(should, es.NewTermQuery("terms_jamo", pt.Jamo).Boost(pt.Boost))
+		}
+		text = es.NewBoolQuery().Must(text).Should(should...)
 	}
 	var filters []es.Query
 	if p.Filters.Category != "" {
