@@ -366,7 +366,7 @@ func (p *synonymParser) parseLine(line string) {
 		return
 	}
 	r.written = writeRule(r)
-	key := ruleKey(r)
+	key := ruleKey(r, p.expand)
 	if first, dup := p.seen[key]; dup {
 		p.warnf(0, CodeDuplicateRule, "this rule repeats line %d, so it has no effect; remove one of them", first)
 		return
@@ -579,8 +579,9 @@ func (p *synonymParser) checkOverlaps(r *parsedRule) {
 }
 
 // ruleKey identifies a rule independent of word order and spelling
-// variants that analyze alike.
-func ruleKey(r *parsedRule) string {
+// variants that analyze alike. Without expand, an equivalence group's
+// first word is its target, so it is part of the key.
+func ruleKey(r *parsedRule, expand bool) string {
 	side := func(ws []analyzedWord) string {
 		keys := make([]string, len(ws))
 		for i, w := range ws {
@@ -591,6 +592,9 @@ func ruleKey(r *parsedRule) string {
 	}
 	if r.oneWay {
 		return side(r.left) + "\x01=>\x01" + side(r.right)
+	}
+	if !expand {
+		return r.left[0].key + "\x01=>\x01" + side(r.left)
 	}
 	return side(r.left)
 }
@@ -776,7 +780,7 @@ func (p *synonymParser) build() *SynonymSet {
 	}
 	for _, r := range p.rules {
 		g := SynonymGroup{Line: r.line, OneWay: r.oneWay, Canonical: r.canonical(), Rule: r.written}
-		for i, w := range r.left {
+		for _, w := range r.left {
 			g.Members = append(g.Members, w.key)
 			g.Words = append(g.Words, w.text)
 			setCanon(w, g.Canonical)
@@ -785,8 +789,11 @@ func (p *synonymParser) build() *SynonymSet {
 				add(w, r.right, false)
 			case s.expand:
 				add(w, r.left, true)
-			default: // expand false: every member becomes the first
-				add(w, r.left[:1], i == 0)
+			default:
+				// Expand false: every member, the first too, is replaced
+				// by the first (Lucene's SolrSynonymParser adds
+				// first => first so that its type becomes SYNONYM).
+				add(w, r.left[:1], false)
 			}
 		}
 		for _, w := range r.right {
