@@ -96,13 +96,16 @@ func DiffSynonyms(from, to *SynonymSet) SynonymDiff {
 
 	oldUsed := make([]bool, len(olds))
 	newDone := make([]bool, len(news))
-	// Unchanged and reanalyzed rules: same signature.
+	// Unchanged and reanalyzed rules: same signature. Without expand on
+	// both sides a group's first word is its target, so it counts.
+	ordered := !from.Expand() && !to.Expand()
 	bySig := map[string][]int{}
 	for i, g := range olds {
-		bySig[groupSignature(g)] = append(bySig[groupSignature(g)], i)
+		sig := groupSignature(g, ordered)
+		bySig[sig] = append(bySig[sig], i)
 	}
 	for j, g := range news {
-		sig := groupSignature(g)
+		sig := groupSignature(g, ordered)
 		cands := bySig[sig]
 		if len(cands) == 0 {
 			continue
@@ -171,8 +174,9 @@ func ruleOf(g SynonymGroup) *SynonymRule {
 }
 
 // groupSignature identifies a rule by what it reads: its sides and their
-// words, lower-cased, in any order.
-func groupSignature(g SynonymGroup) string {
+// words, lower-cased, in any order (but the first word of a group first
+// when ordered).
+func groupSignature(g SynonymGroup, ordered bool) string {
 	side := func(ws []string) string {
 		keys := make([]string, len(ws))
 		for i, w := range ws {
@@ -183,6 +187,9 @@ func groupSignature(g SynonymGroup) string {
 	}
 	if g.OneWay {
 		return side(g.Words) + "\x01=>\x01" + side(g.OutputWords)
+	}
+	if ordered && len(g.Words) > 0 {
+		return strings.ToLower(g.Words[0]) + "\x01=>\x01" + side(g.Words)
 	}
 	return side(g.Words)
 }
