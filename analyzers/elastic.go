@@ -39,7 +39,8 @@ func ElasticsearchAnalysis(s engine.AnalysisSettings) (map[string]any, error) {
 //     out, nori's defaults when none were set), korean_readingform and,
 //     when the dictionary has rules, korean_synonyms: type synonym (not
 //     synonym_graph, which Elasticsearch allows at search time only), rules
-//     inline, expand true, lenient false so a bad rule fails loudly;
+//     inline, expand as the settings' SynonymsExpand (true by default),
+//     lenient false so a bad rule fails loudly;
 //   - char filter korean_separators (mapping: the middle dots of
 //     Separators to spaces);
 //   - analyzers korean_index (korean_separators, tokenizer, korean_pos,
@@ -74,7 +75,7 @@ func (a *Analysis) Elasticsearch() map[string]any {
 		filters[esSynonymFilter] = map[string]any{
 			"type":     "synonym",
 			"synonyms": rules,
-			"expand":   true,
+			"expand":   a.Synonyms.Expand(),
 			"lenient":  false,
 		}
 		indexChain = append(indexChain[:len(chain):len(chain)], esSynonymFilter)
