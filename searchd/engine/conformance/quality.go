@@ -18,6 +18,7 @@ func runQuality(t *testing.T, open Opener) {
 	t.Run("normalization at the edge", func(t *testing.T) { checkNormalization(t, open) })
 	t.Run("multi-word synonyms are attributed to their source", func(t *testing.T) { checkSynonymAttribution(t, open) })
 	t.Run("spacing either way", func(t *testing.T) { checkSpacing(t, open) })
+	t.Run("judged sample", func(t *testing.T) { checkJudgedSample(t, open) })
 	s := fixture(t, open)
 	t.Run("did you mean respects the filters", func(t *testing.T) {
 		// 보드게임 listings are all in 대전: in 대전 the typo is corrected,
