@@ -239,3 +239,21 @@ func Agreement(a, b []Outcome) float64 {
 	}
 	return float64(same) / float64(len(a))
 }
+
+// SetAgreement is Agreement on the top-10 as sets (ties in score may be
+// ordered differently by the engines).
+func SetAgreement(a, b []Outcome) float64 {
+	if len(a) == 0 || len(a) != len(b) {
+		return 0
+	}
+	same := 0
+	for i := range a {
+		x, y := slices.Clone(a[i].IDs), slices.Clone(b[i].IDs)
+		slices.Sort(x)
+		slices.Sort(y)
+		if slices.Equal(x, y) {
+			same++
+		}
+	}
+	return float64(same) / float64(len(a))
+}

@@ -7,7 +7,9 @@ package elastic_test
 //	  go test ./searchd/engine/elastic -run '^$' -bench EnginesNSMC -benchtime 1x -timeout 30m
 //
 // SEARCHD_BENCH_DOCS changes the corpus size. The query mix and synonyms
-// are internal/nsmc's, shared with the embedded engine's benchmarks.
+// are internal/nsmc's, shared with the embedded engine's benchmarks; the
+// judged set is internal/judged's, and "agreement" is the share of its
+// queries whose top 10 are the same in both engines.
 
 import (
 	"context"
@@ -17,11 +19,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/searchd/searchd/internal/judged"
 	"github.com/searchd/searchd/internal/nsmc"
 	"github.com/searchd/searchd/internal/testenv"
 	"github.com/searchd/searchd/searchd/engine"
 	bleveengine "github.com/searchd/searchd/searchd/engine/bleve"
 	"github.com/searchd/searchd/searchd/engine/elastic"
+	"github.com/searchd/searchd/searchd/search"
 )
 
 const (
@@ -65,6 +69,8 @@ func BenchmarkEnginesNSMC(b *testing.B) {
 			return e
 		}},
 	}
+	qs := judged.BenchQueries(b)
+	outcomes := map[string][]judged.Outcome{}
 	for _, eng := range engines {
 		var built engine.Engine
 		b.Run(eng.name+"/index", func(b *testing.B) {
@@ -88,6 +94,26 @@ func BenchmarkEnginesNSMC(b *testing.B) {
 			continue
 		}
 		b.Run(eng.name+"/search", func(b *testing.B) { nsmc.SearchMix(b, built, searchRounds) })
+		// The judged set (internal/judged) on each engine: recall, MRR and
+		// precision as the embedded engine's RelevanceNSMC reports them.
+		b.Run(eng.name+"/relevance", func(b *testing.B) {
+			for n := 0; n < b.N; n++ {
+				out, err := judged.Run(context.Background(), search.NewService(built, engine.NopSink{}, nil), qs)
+				if err != nil {
+					b.Fatal(err)
+				}
+				outcomes[eng.name] = out
+				judged.ReportBench(b, judged.Summarize(out))
+			}
+		})
 		built.Close()
+	}
+	// The share of judged queries whose top 10 (ids, in order) are the same
+	// in both engines.
+	if a, e := outcomes["embedded"], outcomes["elastic"]; a != nil && e != nil {
+		b.Run("agreement", func(b *testing.B) {
+			b.ReportMetric(judged.Agreement(a, e), "top10-same-order")
+			b.ReportMetric(judged.SetAgreement(a, e), "top10-same-set")
+		})
 	}
 }
