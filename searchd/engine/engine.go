@@ -33,6 +33,9 @@ type Engine interface {
 	// Fallback from AND to OR, corrections and suggestions are orchestrated
 	// above the engine, identically for every engine (package search).
 	Search(ctx context.Context, p Plan) (Result, error)
+	// SearchVersion runs a plan on version v instead of the live one (a
+	// dictionary preview, or checking a rebuilt version before its swap).
+	SearchVersion(ctx context.Context, v int, p Plan) (Result, error)
 	// Suggest returns documents whose suggestion terms match the plan's
 	// autocomplete forms (prefix, jamo prefix, 초성); the caller ranks terms.
 	Suggest(ctx context.Context, p SuggestPlan) ([]SuggestHit, error)
