@@ -70,7 +70,9 @@ func Analysis(synonyms, userDict string, o Options) engine.AnalysisSettings {
 }
 
 // Analysis returns the set's engine analysis settings.
-func (s Set) Analysis() engine.AnalysisSettings { return Analysis(s.Synonyms, s.UserDictionary, s.Options) }
+func (s Set) Analysis() engine.AnalysisSettings {
+	return Analysis(s.Synonyms, s.UserDictionary, s.Options)
+}
 
 // userDictLines splits the user dictionary text into lines, keeping blank
 // and comment lines so that problems name the line the admin sees.
