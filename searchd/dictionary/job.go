@@ -31,6 +31,8 @@ type Job struct {
 	Queries []string `json:"queries,omitempty"`
 	// Owner is the instance running the job.
 	Owner string `json:"owner"`
+	// CancelRequested names who asked for a cancel.
+	CancelRequested string `json:"cancel_requested,omitempty"`
 }
 
 // Job kinds, states and phases.

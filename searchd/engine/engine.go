@@ -63,6 +63,11 @@ type Engine interface {
 	// after Follow returned: that write is newer than what the copy read,
 	// so a copy racing live writes can neither revert nor resurrect one.
 	CopyVersion(ctx context.Context, from, to int, since time.Time) (int, error)
+	// CopyDocuments copies the documents ids (those that exist) from one
+	// version into another, re-analyzed like CopyVersion; it returns how
+	// many it copied (a dictionary preview builds a small version of the
+	// documents a change affects).
+	CopyDocuments(ctx context.Context, from, to int, ids []string) (int, error)
 	// Follow makes version v (not live) a follower: once Follow returns,
 	// every write applied to the live version — Index, IndexBatch and
 	// Delete, on every instance sharing the index — is applied to v too,

@@ -522,3 +522,42 @@ func hitSource(fields map[string]any) (source, error) {
 	err := json.NewDecoder(strings.NewReader(raw)).Decode(&s)
 	return s, err
 }
+
+// CopyDocuments implements engine.Engine.
+func (e *Engine) CopyDocuments(ctx context.Context, from, to int, ids []string) (int, error) {
+	src, err := e.get(from)
+	if err != nil {
+		return 0, err
+	}
+	dst, err := e.get(to)
+	if err != nil {
+		return 0, err
+	}
+	const page = 1000
+	copied := 0
+	for start := 0; start < len(ids); start += page {
+		var docs []engine.Document
+		var at []time.Time
+		seen := map[string]bool{}
+		for _, id := range ids[start:min(start+page, len(ids))] {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			s, err := loadSource(src.idx, id)
+			if engine.ErrorCode(err) == engine.NotFound {
+				continue
+			}
+			if err != nil {
+				return copied, err
+			}
+			docs, at = append(docs, s.Doc), append(at, s.UpdatedAt)
+		}
+		n, err := e.copyPage(ctx, dst, docs, at)
+		if err != nil {
+			return copied, err
+		}
+		copied += n
+	}
+	return copied, nil
+}

@@ -512,3 +512,67 @@ func (e *Engine) copyVersions(ctx context.Context, c *es.Client, from, to int) (
 
 // escape quotes a name for a URL path.
 func escape(name string) string { return url.PathEscape(name) }
+
+// CopyDocuments implements engine.Engine with multi-gets from the source
+// and bulk writes into the target, versioned like CopyVersion.
+func (e *Engine) CopyDocuments(ctx context.Context, from, to int, ids []string) (int, error) {
+	c, _, err := e.conn()
+	if err != nil {
+		return 0, err
+	}
+	rctx, cancel := e.ctx(ctx)
+	src, dst, err := e.copyVersions(rctx, c, from, to)
+	cancel()
+	if err != nil {
+		return 0, err
+	}
+	const page = 1000
+	copied := 0
+	for start := 0; start < len(ids); start += page {
+		mg := c.Mget()
+		for _, id := range ids[start:min(start+page, len(ids))] {
+			mg = mg.Add(es.NewMultiGetItem().Index(src.index).Id(id))
+		}
+		rctx, cancel := e.ctx(ctx)
+		res, err := mg.Do(rctx)
+		cancel()
+		if err != nil {
+			return copied, translate(ctx, "read from "+src.index, err)
+		}
+		var docs []engine.Document
+		var at []time.Time
+		seen := map[string]bool{}
+		for _, d := range res.Docs {
+			if d == nil || !d.Found || seen[d.Id] {
+				continue
+			}
+			seen[d.Id] = true
+			var s source
+			if err := json.Unmarshal(d.Source, &s); err != nil {
+				return copied, fmt.Errorf("elastic: document %q: %w", d.Id, err)
+			}
+			if s.ID == "" {
+				s.ID = d.Id
+			}
+			if s.UpdatedAt.IsZero() {
+				s.UpdatedAt = e.stamp()
+			}
+			docs, at = append(docs, s.Document), append(at, s.UpdatedAt)
+		}
+		items, err := e.write(ctx, dst, docs, at)
+		if err != nil {
+			return copied, err
+		}
+		for _, it := range items {
+			if it.Error == nil {
+				copied++
+			} else if it.Status != http.StatusConflict {
+				return copied, fmt.Errorf("elastic: copy %q into %s: %s", it.ID, dst.index, it.Error.Message)
+			}
+		}
+	}
+	rctx, cancel = e.ctx(ctx)
+	defer cancel()
+	_, err = c.Refresh(dst.index).Do(rctx)
+	return copied, translate(rctx, "refresh "+dst.index, err)
+}
