@@ -211,6 +211,11 @@ func FuzzParseDictionaryRequest(f *testing.F) {
 	f.Add([]byte(`{"synonyms":1}`))
 	f.Add([]byte(`{"options":{"expand":false},"queries":["a"]}`))
 	f.Add([]byte(`[]`))
+	// Load the morphological dictionary before the first input (it takes
+	// longer than the fuzzer waits for one).
+	if _, err := dictionary.Validate(dictionary.Draft{Synonyms: "가, 나\n"}, dictionary.Options{}); err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r, err := api.ParseDictionaryRequest(body)
 		if err != nil {
