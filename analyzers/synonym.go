@@ -229,6 +229,16 @@ func ParseSynonyms(text string, analyze func(string) []Token) (*SynonymSet, erro
 // error: then the set is nil and the error is Problems with every problem
 // found, warnings included, each with its line and column.
 func ParseSynonymsWith(text string, opts SynonymOptions, analyze func(string) []Token) (*SynonymSet, error) {
+	set, problems := parseSynonyms(text, opts, analyze, true)
+	if problems.HasErrors() {
+		return nil, problems
+	}
+	return set, nil
+}
+
+// parseSynonyms returns every problem of text and, when build is set and
+// there is no error, the set (holding the warnings).
+func parseSynonyms(text string, opts SynonymOptions, analyze func(string) []Token, build bool) (*SynonymSet, Problems) {
 	p := &synonymParser{
 		analyze: analyze,
 		expand:  opts.Expand,
@@ -245,12 +255,12 @@ func ParseSynonymsWith(text string, opts SynonymOptions, analyze func(string) []
 		p.parseLine(strings.TrimRight(line, "\r\n"))
 	}
 	sortProblems(p.problems)
-	if p.problems.HasErrors() {
+	if !build || p.problems.HasErrors() {
 		return nil, p.problems
 	}
 	s := p.build()
 	s.warnings = p.problems
-	return s, nil
+	return s, p.problems
 }
 
 type synonymParser struct {
