@@ -1,7 +1,6 @@
 package dictionary
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -101,25 +100,20 @@ func Validate(d Draft, o Options) (Problems, error) {
 	var out Problems
 	for i, line := range userDictLines(d.UserDictionary) {
 		if n := utf8.RuneCountInString(line); n > MaxUserDictionaryLine {
-			out = append(out, Problem{Dictionary: analyzers.FieldUserDictionary, Line: i + 1, Column: MaxUserDictionaryLine + 1,
+			out = append(out, Problem{Dictionary: analyzers.DictUserDictionary, Line: i + 1, Column: MaxUserDictionaryLine + 1,
 				Severity: SeverityError, Code: "user_dictionary.line_too_long",
 				Message: fmt.Sprintf("the line is %d characters long; at most %d are allowed (줄이 너무 깁니다)", n, MaxUserDictionaryLine)})
 		}
 	}
 	if o.Expand != nil && !*o.Expand {
-		out = append(out, Problem{Dictionary: analyzers.FieldSynonyms, Severity: SeverityError, Code: "synonyms.expand_unsupported",
+		out = append(out, Problem{Dictionary: analyzers.DictSynonyms, Severity: SeverityError, Code: "synonyms.expand_unsupported",
 			Message: "expand: false is not supported by this version of searchd yet"})
 	}
 	if len(out) > 0 {
 		return out, nil
 	}
-	err := analyzers.Validate(Analysis(d.Synonyms, d.UserDictionary, o))
-	var ps analyzers.Problems
-	switch {
-	case errors.As(err, &ps):
+	if ps := analyzers.Validate(Analysis(d.Synonyms, d.UserDictionary, o)); len(ps) > 0 {
 		return convert(ps), nil
-	case err != nil:
-		return nil, err
 	}
 	return nil, nil
 }
@@ -128,18 +122,7 @@ func Validate(d Draft, o Options) (Problems, error) {
 func convert(ps analyzers.Problems) Problems {
 	out := make(Problems, 0, len(ps))
 	for _, p := range ps {
-		col := 0
-		if p.Line > 0 {
-			col = 1
-		}
-		code := p.Field + ".invalid"
-		switch p.Field {
-		case analyzers.FieldSynonyms:
-			code = "synonyms.invalid_rule"
-		case analyzers.FieldUserDictionary:
-			code = "user_dictionary.invalid_entry"
-		}
-		out = append(out, Problem{Dictionary: p.Field, Line: p.Line, Column: col, Severity: SeverityError, Code: code,
+		out = append(out, Problem{Dictionary: p.Dictionary, Line: p.Line, Column: p.Column, Severity: string(p.Severity), Code: p.Code,
 			Message: strings.TrimSpace(p.Message)})
 	}
 	return out
