@@ -175,10 +175,13 @@ func buildAnalysis(s engine.AnalysisSettings, v *validation) (*Analysis, Problem
 	if hasSynonyms {
 		opts := SynonymOptions{Expand: s.SynonymsExpand == nil || *s.SynonymsExpand}
 		analyze := pre.Analyze
+		var memo lineMemo
 		if v != nil && v.cache != nil {
-			analyze = v.cache.analyzer(string(a.mode)+"|"+strings.Join(a.stopTags, ","), a.userDict, analyze)
+			chain := string(a.mode) + "|" + strings.Join(a.stopTags, ",")
+			analyze = v.cache.analyzer(chain, a.userDict, analyze)
+			memo = v.cache.lines(chain, a.userDict)
 		}
-		set, ps := parseSynonyms(s.Synonyms, opts, analyze, v == nil)
+		set, ps := parseSynonyms(s.Synonyms, opts, analyze, v == nil, memo)
 		problems = append(problems, ps...)
 		if set.Len() > 0 {
 			a.Synonyms = set

@@ -203,12 +203,15 @@ func processCPU() time.Duration {
 func TestValidatorRemembersFaithfully(t *testing.T) {
 	v := analyzers.NewValidator()
 	steps := []engine.AnalysisSettings{
-		{Synonyms: "갤폰, 갤럭시폰\n삼성전자, 삼전"},                                       // 갤폰 has a gap
-		{Synonyms: "갤폰, 갤럭시폰\n삼성전자, 삼전", UserDictionary: []string{"갤폰"}},       // now one word
-		{Synonyms: "갤폰, 갤럭시폰\n삼성전자, 삼전", UserDictionary: []string{"갤폰", "삼전"}}, // another user word
-		{Synonyms: "갤폰, 갤럭시폰\n삼성전자, 삼전"},                                       // and back
-		{Synonyms: "갤폰, 갤럭시폰\n삼성전자, 삼전", DecompoundMode: "none"},               // another chain
-		{Synonyms: "갤폰, 갤럭시폰\n삼성전자, 삼전", StopTags: []string{"J"}},              // another chain
+		{Synonyms: "갤폰, 갤럭시폰\n삼성전자, 삼전"},                                          // 갤폰 has a gap
+		{Synonyms: "갤폰, 갤럭시폰\n삼성전자, 삼전", UserDictionary: []string{"갤폰"}},          // now one word
+		{Synonyms: "갤폰, 갤럭시폰\n삼성전자, 삼전", UserDictionary: []string{"갤폰", "삼전"}},    // another user word
+		{Synonyms: "갤폰, 갤럭시폰\n삼성전자, 삼전"},                                          // and back
+		{Synonyms: "갤폰, 갤럭시폰\n삼성전자, 삼전", DecompoundMode: "none"},                  // another chain
+		{Synonyms: "갤폰, 갤럭시폰\n삼성전자, 삼전", StopTags: []string{"J"}},                 // another chain
+		{Synonyms: "갤폰, 갤럭시폰\n삼성전자, 삼전", UserDictionary: []string{"갤폰", "킹받다"}},   // an unrelated user word
+		{Synonyms: "킹\\받다, 열받다\n삼성전자, 삼전", UserDictionary: []string{"갤폰"}},        // an escape inside a word
+		{Synonyms: "킹\\받다, 열받다\n삼성전자, 삼전", UserDictionary: []string{"갤폰", "킹받다"}}, // a user word inside it
 		{Synonyms: "갤폰, 갤럭시폰\n삼성전자, 삼전\n에어팟프로, airpodspro"},
 		{Synonyms: "갤폰, 갤럭시폰\n삼성전자, 삼전\n에어팟프로, airpodspro", UserDictionary: []string{"AirPodsPro AirPods Pro"}}, // matched ignoring case
 	}

@@ -1,6 +1,7 @@
 package analyzers
 
 import (
+	"hash/fnv"
 	"strings"
 	"sync"
 
@@ -13,10 +14,13 @@ import (
 const validatorWords = 200_000
 
 // Validator validates analysis settings exactly like Validate, and
-// remembers how every dictionary word analyzed, so validating a
-// dictionary again after a small edit (the console validates on every
-// pause in typing) analyzes only the words that are new. Morphological
-// analysis is most of the cost of validating (about 10 µs a word).
+// remembers how every synonym line read on its own and how every word
+// analyzed, so validating a dictionary again after a small edit (the
+// console validates on every pause in typing) reads only the lines that
+// changed and analyzes only the words that are new; what depends on the
+// other lines (repeated rules, words in several rules, the rule limit) is
+// checked again every time. Morphological analysis is most of the cost of
+// a first validation (about 10 µs a word).
 //
 // A word's analysis depends on the decompound mode, the stop tags and the
 // user dictionary words found inside it, and on nothing else, so that is
@@ -28,6 +32,9 @@ type Validator struct {
 	mu       sync.Mutex
 	cur, old map[wordKey][]Token
 	max      int
+	// lineCur and lineOld remember how synonym lines read on their own.
+	lineCur, lineOld map[lineKey]*lineResult
+	lineMax          int
 }
 
 // wordKey is what a word's analysis depends on.
@@ -39,7 +46,112 @@ type wordKey struct {
 
 // NewValidator returns a Validator with an empty memory.
 func NewValidator() *Validator {
-	return &Validator{cur: map[wordKey][]Token{}, max: validatorWords}
+	return &Validator{cur: map[wordKey][]Token{}, max: validatorWords,
+		lineCur: map[lineKey]*lineResult{}, lineMax: validatorLines}
+}
+
+// validatorLines is how many synonym lines a Validator keeps by default.
+const validatorLines = 50_000
+
+// lineKey is what a synonym line's reading depends on: the line, whether
+// it is the first (which may start with a byte order mark), the chain, and
+// the user dictionary: either all of it (userDict, a hash of its rules) or
+// the rules of the user words found in the line unescaped (rules), which
+// covers every word of the line. The first key is cheaper to make, the
+// second survives edits of the user dictionary elsewhere.
+type lineKey struct {
+	chain    string
+	userDict uint64
+	rules    string
+	first    bool
+	line     string
+}
+
+// lines returns the line memory for one chain and user dictionary.
+func (v *Validator) lines(chain string, ud *UserDictionary) lineMemo {
+	h := fnv.New64a()
+	for _, r := range ud.Rules() {
+		h.Write([]byte(r))
+		h.Write([]byte{0})
+	}
+	return &validatorLineMemo{v: v, chain: chain, userDict: h.Sum64(), ud: ud}
+}
+
+type validatorLineMemo struct {
+	v        *Validator
+	chain    string
+	userDict uint64
+	ud       *UserDictionary
+}
+
+func (m *validatorLineMemo) keys(first bool, line string) (whole, inside lineKey) {
+	whole = lineKey{chain: m.chain, userDict: m.userDict, first: first, line: line}
+	inside = lineKey{chain: m.chain, rules: "\x00" + m.ud.rulesInside(unescapeAll(line)), first: first, line: line}
+	return whole, inside
+}
+
+func (m *validatorLineMemo) get(first bool, line string) *lineResult {
+	whole := lineKey{chain: m.chain, userDict: m.userDict, first: first, line: line}
+	if r := m.v.getLine(whole); r != nil {
+		return r
+	}
+	if m.ud.Len() == 0 {
+		return nil
+	}
+	_, inside := m.keys(first, line)
+	r := m.v.getLine(inside)
+	if r != nil {
+		m.v.putLine(whole, r)
+	}
+	return r
+}
+
+func (m *validatorLineMemo) put(first bool, line string, r *lineResult) {
+	whole, inside := m.keys(first, line)
+	m.v.putLine(whole, r)
+	m.v.putLine(inside, r)
+}
+
+func (v *Validator) getLine(k lineKey) *lineResult {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if r, ok := v.lineCur[k]; ok {
+		return r
+	}
+	r, ok := v.lineOld[k]
+	if ok {
+		v.putLineLocked(k, r)
+	}
+	return r
+}
+
+func (v *Validator) putLine(k lineKey, r *lineResult) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.putLineLocked(k, r)
+}
+
+// unescapeAll removes one level of backslash escapes from a whole line, so
+// that every word of the line (unescaped) is a part of it.
+func unescapeAll(line string) string {
+	if !strings.Contains(line, "\\") {
+		return line
+	}
+	var b strings.Builder
+	for i := 0; i < len(line); i++ {
+		if line[i] == '\\' && i+1 < len(line) {
+			i++
+		}
+		b.WriteByte(line[i])
+	}
+	return b.String()
+}
+
+func (v *Validator) putLineLocked(k lineKey, r *lineResult) {
+	if len(v.lineCur) >= v.lineMax {
+		v.lineOld, v.lineCur = v.lineCur, make(map[lineKey]*lineResult, len(v.lineCur))
+	}
+	v.lineCur[k] = r
 }
 
 // Validate returns what Validate(s) returns.
