@@ -59,7 +59,7 @@ func TestDictionaryRoutes(t *testing.T) {
 	}
 
 	t.Run("validate", func(t *testing.T) {
-		r := f.do(t, http.MethodPost, "/api/v1/admin/dictionaries/validate", draftBody("하이킹 =>\n"), dictToken)
+		r := f.do(t, http.MethodPost, "/api/v1/admin/dictionaries/validate", draftBody("하이킹 => 등산 => 산행\n"), dictToken)
 		r.wantStatus(t, 200)
 		var res dictionary.ValidateResult
 		r.decode(t, &res)
@@ -75,7 +75,7 @@ func TestDictionaryRoutes(t *testing.T) {
 	})
 
 	t.Run("apply with problems is 400 with the problems", func(t *testing.T) {
-		r := f.do(t, http.MethodPost, "/api/v1/admin/dictionaries/apply", draftBody("하이킹 =>\n"), dictToken)
+		r := f.do(t, http.MethodPost, "/api/v1/admin/dictionaries/apply", draftBody("하이킹 => 등산 => 산행\n"), dictToken)
 		if r.Status != 400 || !strings.Contains(string(r.Body), `"problems":[{`) {
 			t.Fatalf("status %d body %s", r.Status, r.Body)
 		}
@@ -140,7 +140,7 @@ func TestDictionaryRoutes(t *testing.T) {
 		r = f.do(t, http.MethodGet, "/api/v1/admin/dictionaries/diff?from=1", "", dictToken)
 		var d dictionary.Diff
 		r.decode(t, &d)
-		if len(d.Synonyms.Added) != 1 || d.Synonyms.Added[0].Canonical != "등산" {
+		if len(d.Synonyms.Added) != 1 || d.Synonyms.Added[0].To == nil || d.Synonyms.Added[0].To.Words[0] != "등산" {
 			t.Fatalf("diff = %s", r.Body)
 		}
 		f.do(t, http.MethodGet, "/api/v1/admin/dictionaries/diff?from=x", "", dictToken).wantError(t, 400, "invalid_argument")

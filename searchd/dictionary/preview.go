@@ -133,7 +133,7 @@ func (s *Service) Preview(ctx context.Context, req PreviewRequest) (Preview, err
 	if ps != nil {
 		out.Problems = ps
 	}
-	if out.Valid = ps.Errors() == 0; !out.Valid {
+	if out.Valid = !ps.HasErrors(); !out.Valid {
 		return out, nil
 	}
 	live := s.eng.Live()
@@ -396,4 +396,15 @@ func compareHits(s engine.Sort, a, b engine.Hit) int {
 		}
 	}
 	return cmp.Compare(b.Score, a.Score)
+}
+
+// minus returns the elements of a not in b, in a's order.
+func minus(a, b []string) []string {
+	out := []string{}
+	for _, x := range a {
+		if !slices.Contains(b, x) && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -12,6 +12,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/searchd/searchd/analyzers"
 	"github.com/searchd/searchd/ingest"
 	"github.com/searchd/searchd/searchd/engine"
 	"github.com/searchd/searchd/searchd/search"
@@ -177,11 +178,11 @@ func (s *Service) setOf(v engine.Version, author, message string, at time.Time) 
 
 // counts returns the rule counts of settings (zero when they do not build).
 func (s *Service) counts(a engine.AnalysisSettings) Counts {
-	rs, err := rules(a)
+	an, err := analyzers.NewAnalysis(a)
 	if err != nil {
 		return Counts{}
 	}
-	return Counts{SynonymRules: len(rs), UserDictionaryRules: len(normalizeUserDict(a.UserDictionary))}
+	return Counts{SynonymRules: an.Synonyms.Len(), UserDictionaryRules: an.UserDictionary().Len()}
 }
 
 // options returns the options of a draft: the request's, else the live
@@ -211,7 +212,7 @@ func (s *Service) Validate(_ context.Context, d Draft) (ValidateResult, error) {
 	if ps == nil {
 		ps = Problems{}
 	}
-	res := ValidateResult{Valid: ps.Errors() == 0, Problems: ps}
+	res := ValidateResult{Valid: !ps.HasErrors(), Problems: ps}
 	if res.Valid {
 		c := s.counts(Analysis(d.Synonyms, d.UserDictionary, o))
 		res.Counts = &c
@@ -318,7 +319,7 @@ func (s *Service) Apply(ctx context.Context, req ApplyRequest) (Job, error) {
 	if err != nil {
 		return Job{}, err
 	}
-	if ps.Errors() > 0 {
+	if ps.HasErrors() {
 		s.record(ctx, engine.AuditEntry{Action: "dictionary.apply", Outcome: engine.OutcomeRejected,
 			Message: "the draft did not validate: " + ps.Error(), Detail: map[string]any{"problems": len(ps)}})
 		return Job{}, ps

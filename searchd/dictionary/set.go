@@ -65,6 +65,7 @@ func Analysis(synonyms, userDict string, o Options) engine.AnalysisSettings {
 		DecompoundMode: o.DecompoundMode,
 		StopTags:       o.StopTags,
 		Synonyms:       synonyms,
+		SynonymsExpand: o.Expand,
 		UserDictionary: userDictLines(userDict),
 	}
 }
@@ -91,7 +92,7 @@ func SetFromAnalysis(a engine.AnalysisSettings) (synonyms, userDict string, o Op
 	if ud != "" {
 		ud += "\n"
 	}
-	return a.Synonyms, ud, Options{DecompoundMode: a.DecompoundMode, StopTags: a.StopTags}
+	return a.Synonyms, ud, Options{DecompoundMode: a.DecompoundMode, StopTags: a.StopTags, Expand: a.SynonymsExpand}
 }
 
 // Hash is the content hash of texts and options (hex SHA-256).

@@ -1,7 +1,6 @@
 package dictionary
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -9,67 +8,25 @@ import (
 	"github.com/searchd/searchd/searchd/engine"
 )
 
-// Problem is one thing wrong with a draft, for the admin who edits it.
-type Problem struct {
-	// Dictionary is "synonyms" or "user_dictionary" (or the option).
-	Dictionary string `json:"dictionary"`
-	// Line and Column are 1-based; 0 when the problem is about the whole.
-	Line     int    `json:"line"`
-	Column   int    `json:"column"`
-	Severity string `json:"severity"` // error or warning
-	// Code is stable: clients may match on it.
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
+// Problem is one thing wrong with (or worth knowing about) a draft: the
+// analyzers' problem, with dictionary, line, column, severity, a stable
+// code and a message for the admin.
+type Problem = analyzers.Problem
 
-// Severities.
-const (
-	SeverityError   = "error"
-	SeverityWarning = "warning"
-)
-
-// Problems is every problem of a draft. As an error (when any is an
-// error) it has code Invalid.
-type Problems []Problem
-
-// Errors counts the problems of severity error.
-func (ps Problems) Errors() int {
-	n := 0
-	for _, p := range ps {
-		if p.Severity == SeverityError {
-			n++
-		}
-	}
-	return n
-}
-
-// Error summarizes the problems.
-func (ps Problems) Error() string {
-	if len(ps) == 0 {
-		return "no problems"
-	}
-	p := ps[0]
-	msg := fmt.Sprintf("%s line %d: %s", p.Dictionary, p.Line, p.Message)
-	if len(ps) > 1 {
-		msg += fmt.Sprintf(" (and %d more problems)", len(ps)-1)
-	}
-	return "the dictionaries have problems: " + msg
-}
-
-// Unwrap makes Problems an Invalid engine error.
-func (ps Problems) Unwrap() error { return &engine.Error{Code: engine.Invalid, Message: ps.Error()} }
+// Problems is every problem of a draft; as an error it has code Invalid.
+type Problems = analyzers.Problems
 
 // Limits on a draft beyond the synonym parser's own (analyzers.MaxSynonym*).
 const (
 	MaxSynonymBytes        = analyzers.MaxSynonymBytes
 	MaxUserDictionaryBytes = 256 << 10
 	MaxUserDictionaryLines = 10_000
-	MaxUserDictionaryLine  = 200 // characters
 	MaxMessageRunes        = 500
 )
 
 // CheckSize rejects drafts over the byte limits (too_large: the API
-// answers 413) and over the user dictionary's line limits (invalid).
+// answers 413), over the user dictionary's line limit and with text that
+// is not UTF-8 (invalid).
 func CheckSize(d Draft) error {
 	switch {
 	case len(d.Synonyms) > MaxSynonymBytes:
@@ -77,9 +34,8 @@ func CheckSize(d Draft) error {
 	case len(d.UserDictionary) > MaxUserDictionaryBytes:
 		return engine.Errorf(engine.TooLarge, "the user dictionary is %d bytes; at most %d are allowed", len(d.UserDictionary), MaxUserDictionaryBytes)
 	}
-	lines := userDictLines(d.UserDictionary)
-	if len(lines) > MaxUserDictionaryLines {
-		return engine.Errorf(engine.Invalid, "the user dictionary has %d lines; at most %d are allowed", len(lines), MaxUserDictionaryLines)
+	if n := len(userDictLines(d.UserDictionary)); n > MaxUserDictionaryLines {
+		return engine.Errorf(engine.TooLarge, "the user dictionary has %d lines; at most %d are allowed", n, MaxUserDictionaryLines)
 	}
 	if !utf8.ValidString(d.Synonyms) || !utf8.ValidString(d.UserDictionary) {
 		return engine.Errorf(engine.Invalid, "the dictionaries must be UTF-8 text")
@@ -87,43 +43,17 @@ func CheckSize(d Draft) error {
 	return nil
 }
 
-// Validate checks a draft against the analysis it would be built with.
-// The returned error is for failures other than the draft's problems.
-//
-// This is the one place that calls the analyzers' validation; when the
-// analyzers report problems with columns, severities and codes
-// themselves, only convert changes.
+// Validate checks a draft against the analysis it would be built with:
+// every problem, errors and warnings (only errors make it invalid). A
+// dictionary over a size limit is a too_large error (413), not a problem
+// list.
 func Validate(d Draft, o Options) (Problems, error) {
 	if err := CheckSize(d); err != nil {
 		return nil, err
 	}
-	var out Problems
-	for i, line := range userDictLines(d.UserDictionary) {
-		if n := utf8.RuneCountInString(line); n > MaxUserDictionaryLine {
-			out = append(out, Problem{Dictionary: analyzers.DictUserDictionary, Line: i + 1, Column: MaxUserDictionaryLine + 1,
-				Severity: SeverityError, Code: "user_dictionary.line_too_long",
-				Message: fmt.Sprintf("the line is %d characters long; at most %d are allowed (줄이 너무 깁니다)", n, MaxUserDictionaryLine)})
-		}
+	ps := analyzers.Validate(Analysis(d.Synonyms, d.UserDictionary, o))
+	if ps.IsTooLarge() {
+		return nil, engine.Errorf(engine.TooLarge, "%s", strings.ReplaceAll(ps.Errors().Error(), "\n", "; "))
 	}
-	if o.Expand != nil && !*o.Expand {
-		out = append(out, Problem{Dictionary: analyzers.DictSynonyms, Severity: SeverityError, Code: "synonyms.expand_unsupported",
-			Message: "expand: false is not supported by this version of searchd yet"})
-	}
-	if len(out) > 0 {
-		return out, nil
-	}
-	if ps := analyzers.Validate(Analysis(d.Synonyms, d.UserDictionary, o)); len(ps) > 0 {
-		return convert(ps), nil
-	}
-	return nil, nil
-}
-
-// convert maps the analyzers' problems to the API's shape.
-func convert(ps analyzers.Problems) Problems {
-	out := make(Problems, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, Problem{Dictionary: p.Dictionary, Line: p.Line, Column: p.Column, Severity: string(p.Severity), Code: p.Code,
-			Message: strings.TrimSpace(p.Message)})
-	}
-	return out
+	return ps, nil
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	blevesearch "github.com/blevesearch/bleve/v2"
@@ -429,6 +430,9 @@ func (e *Engine) Delete(ctx context.Context, id string, _ bool) error {
 
 // CopyVersion implements engine.Engine: every document of from (updated
 // at or after since) is re-analyzed with to's settings and written to to.
+// Pages are read in id order one after the other, and up to
+// subBatchesInFlight of them are analyzed and written at once, as bulk
+// indexing does (pages hold distinct ids, so their id locks never meet).
 func (e *Engine) CopyVersion(ctx context.Context, from, to int, since time.Time) (int, error) {
 	src, err := e.get(from)
 	if err != nil {
@@ -438,10 +442,14 @@ func (e *Engine) CopyVersion(ctx context.Context, from, to int, since time.Time)
 	if err != nil {
 		return 0, err
 	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	const page = 1000
-	copied := 0
+	var copied atomic.Int64
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, subBatchesInFlight)
 	var after []string
-	for {
+	for ctx.Err() == nil {
 		req := blevesearch.NewSearchRequestOptions(blevesearch.NewMatchAllQuery(), page, 0, false)
 		if !since.IsZero() {
 			q := blevesearch.NewDateRangeInclusiveQuery(since, time.Time{}, boolPtr(true), nil)
@@ -455,28 +463,47 @@ func (e *Engine) CopyVersion(ctx context.Context, from, to int, since time.Time)
 		}
 		res, err := src.idx.SearchInContext(ctx, req)
 		if err != nil {
-			return copied, fmt.Errorf("bleve: copy from version %d: %w", from, err)
+			cancel(fmt.Errorf("bleve: copy from version %d: %w", from, err))
+			break
 		}
 		if len(res.Hits) == 0 {
-			return copied, nil
+			break
 		}
 		docs := make([]engine.Document, 0, len(res.Hits))
 		at := make([]time.Time, 0, len(res.Hits))
 		for _, h := range res.Hits {
 			s, err := hitSource(h.Fields)
 			if err != nil {
-				return copied, err
+				cancel(err)
+				break
 			}
 			docs, at = append(docs, s.Doc), append(at, s.UpdatedAt)
 		}
-		n, err := e.copyPage(ctx, dst, docs, at)
-		if err != nil {
-			return copied, err
-		}
-		copied += n
 		after = []string{res.Hits[len(res.Hits)-1].ID}
-		engine.ReportProgress(ctx, len(res.Hits))
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			n, err := e.copyPage(ctx, dst, docs, at)
+			if err != nil {
+				cancel(err)
+				return
+			}
+			copied.Add(int64(n))
+			engine.ReportProgress(ctx, len(docs))
+		}()
 	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return int(copied.Load()), err
+	}
+	return int(copied.Load()), nil
 }
 
 // copyPage analyzes one page of copied documents (distinct ids) and writes
