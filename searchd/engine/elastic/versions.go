@@ -257,6 +257,17 @@ func (e *Engine) Versions(ctx context.Context) ([]engine.Version, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Counts as of now, not of each index's last refresh: a rebuild's
+	// check compares the new version's count with live's.
+	names := make([]string, 0, len(vs))
+	for _, v := range vs {
+		names = append(names, v.index)
+	}
+	if len(names) > 0 {
+		if _, err := c.Refresh(names...).Do(ctx); err != nil {
+			return nil, translate(ctx, "refresh the versions", err)
+		}
+	}
 	out := make([]engine.Version, 0, len(vs))
 	for _, v := range vs {
 		n, err := c.Count(v.index).Do(ctx)
