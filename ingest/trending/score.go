@@ -34,6 +34,10 @@ type Rules struct {
 	Prior float64
 	// Size is how many keywords a snapshot keeps (default 20).
 	Size int
+	// OwnBaselineOnly turns the cold-start prior off: E is the keyword's
+	// own baseline share alone, the scoring before the prior existed
+	// (kept so the harness can report both side by side).
+	OwnBaselineOnly bool
 }
 
 // WithDefaults fills zero fields with the defaults.
@@ -81,13 +85,63 @@ type Candidate struct {
 // keyword's baseline count scaled by how busy the rest of the traffic is
 // now compared with its baseline. Leaving the keyword itself out keeps a
 // burst from inflating its own expectation. With no other traffic the
-// steady-state factor λ_l/λ_s is used.
+// steady-state factor λ_l/λ_s is used. This is the keyword's own share
+// alone; Rules.Expected adds the cold-start prior.
 func (p Pool) Expected(e PoolEntry, cfg StoreConfig) float64 {
-	restS, restL := p.RecentTotal-e.Recent, p.BaselineTotal-e.Baseline
-	if restS <= 0 || restL <= 1e-9*p.BaselineTotal || restL <= 0 {
+	restS, restL, ok := p.rest(e)
+	if !ok {
 		return e.Baseline * cfg.LambdaLong() / cfg.LambdaShort()
 	}
 	return e.Baseline * restS / restL
+}
+
+// rest returns the recent and baseline totals of the traffic other than
+// e, and false when there is (next to) none.
+func (p Pool) rest(e PoolEntry) (restS, restL float64, ok bool) {
+	restS, restL = p.RecentTotal-e.Recent, p.BaselineTotal-e.Baseline
+	return restS, restL, restS > 0 && restL > 0 && restL > 1e-9*p.BaselineTotal
+}
+
+// PriorMass is the strength M of the cold-start prior, in baseline counts:
+// MinRecent · λ_s/λ_l (600 with the defaults: 10 × 2 h / 2 min). That is
+// the baseline mass a keyword searched just often enough to be shown
+// (MinRecent recent counts) holds in steady state; while the whole rest of
+// the traffic's baseline holds less than that, it cannot tell whether
+// such a keyword is usual, so the keyword's own history weighs less than
+// the prior (half at T_l − C_l = M). Established traffic has a baseline
+// of hundreds of thousands of counts, where the prior moves E by well
+// under 1%; a fresh instance has a baseline of a few counts, all from the
+// last seconds, where it decides. 0 with OwnBaselineOnly.
+func (r Rules) PriorMass(cfg StoreConfig) float64 {
+	if r.OwnBaselineOnly {
+		return 0
+	}
+	return r.MinRecent * cfg.LambdaShort() / cfg.LambdaLong()
+}
+
+// Expected returns the expected recent count of e with the cold-start
+// prior: the keyword's baseline share is the posterior mean of a Beta
+// prior with mean p0 and strength M (PriorMass),
+//
+//	share = (C_l(k) + M·p0) / (T_l − C_l(k) + M),  E = share · (T_s − C_s(k))
+//
+// where p0 = 1/N is the share an unseen keyword gets among the N distinct
+// keywords of the pool (at most PoolSize). With M = 0, or when the rest of
+// the traffic's baseline dwarfs M, this is Pool.Expected. On a fresh
+// instance every count is seconds old, so T_s ≈ T_l and the keyword's own
+// share would predict its own burst (C_l ≈ C_s: nothing is ever "more
+// than usual"); the prior instead expects what a typical keyword gets,
+// T_s/N at most, and smooths toward the keyword's own share as the
+// baseline fills. With no other traffic at all the steady-state factor
+// is used, as in Pool.Expected, so a lone steady keyword does not rise.
+func (r Rules) Expected(p Pool, e PoolEntry, cfg StoreConfig) float64 {
+	m := r.PriorMass(cfg)
+	restS, restL, ok := p.rest(e)
+	if m == 0 || !ok {
+		return p.Expected(e, cfg)
+	}
+	n := float64(max(1, min(len(p.Entries), cfg.PoolSize)))
+	return restS * (e.Baseline + m/n) / (restL + m)
 }
 
 // Score returns the ratio and z-score of a recent count against E.
@@ -104,7 +158,7 @@ func (r Rules) Evaluate(cfg StoreConfig, pool Pool, blocked func(string) bool, u
 	cands := make([]Candidate, len(pool.Entries))
 	var ask []int
 	for i, e := range pool.Entries {
-		exp := pool.Expected(e, cfg)
+		exp := r.Expected(pool, e, cfg)
 		ratio, score := r.Score(e.Recent, exp)
 		c := Candidate{
 			Key: e.Key, Recent: e.Recent, Baseline: e.Baseline, Expected: exp,

@@ -44,6 +44,8 @@ func StoreSuite(t *testing.T, backend Backend) {
 	t.Run("NoiseIsExcluded", func(t *testing.T) { testNoise(t, backend) })
 	t.Run("LeaderLockExpires", func(t *testing.T) { testLockExpiry(t, backend) })
 	t.Run("OneLeaderAndFailover", func(t *testing.T) { testFailover(t, backend) })
+	t.Run("ColdStartBurstShows", func(t *testing.T) { testColdStart(t, backend) })
+	t.Run("LowTrafficBurstShows", func(t *testing.T) { testLowTraffic(t, backend) })
 }
 
 // env is one simulated deployment: a store, a service counting into it
