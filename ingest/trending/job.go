@@ -87,8 +87,9 @@ func (s *Service) Step(ctx context.Context) (Snapshot, error) {
 		return Snapshot{}, err
 	}
 	prevRank := make(map[string]int, len(prev.Items))
+	prevItem := make(map[string]Item, len(prev.Items))
 	for _, it := range prev.Items {
-		prevRank[it.Key] = it.Rank
+		prevRank[it.Key], prevItem[it.Key] = it.Rank, it
 	}
 	snap := Snapshot{Items: []Item{}, Window: s.window(), UpdatedAt: now}
 	for _, c := range cands {
@@ -98,6 +99,8 @@ func (s *Service) Step(ctx context.Context) (Snapshot, error) {
 		snap.Items = append(snap.Items, Item{
 			Rank: c.Rank, Keyword: c.Keyword, Key: c.Key, Score: c.Score,
 			Movement: movement(prevRank, c.Key, c.Rank),
+			Why: &Why{Recent: c.Recent, Expected: c.Expected, Ratio: c.Ratio, Users: c.Users,
+				ListedSince: listedSince(prevItem, c.Key, now.UTC())},
 		})
 	}
 	raw, err := json.Marshal(snap)

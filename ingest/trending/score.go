@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"sort"
+	"time"
 
 	"github.com/searchd/searchd/searchd/engine"
 )
@@ -79,6 +80,9 @@ type Candidate struct {
 	Shown  bool    `json:"shown"`
 	Rank   int     `json:"rank,omitempty"`
 	Reason string  `json:"reason"`
+	// ListedSince is when the keyword entered the published list (nil
+	// when it is not in it).
+	ListedSince *time.Time `json:"listed_since,omitempty"`
 }
 
 // Expected returns E(k) = C_l(k) · (T_s − C_s(k)) / (T_l − C_l(k)): the

@@ -145,11 +145,26 @@ func (s *Service) SetBlocklist(ctx context.Context, b Blocklist) (Blocklist, err
 // returns every candidate with its rates, distinct users and the reason it
 // is or is not shown (admin only: this is a computation).
 func (s *Service) Debug(ctx context.Context) ([]Candidate, error) {
-	_, bl, err := s.store.LoadState(ctx)
+	raw, bl, err := s.store.LoadState(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return s.evaluate(ctx, s.clock.Now(), s.matcher(bl), true)
+	cands, err := s.evaluate(ctx, s.clock.Now(), s.matcher(bl), true)
+	if err != nil {
+		return nil, err
+	}
+	since := map[string]time.Time{}
+	for _, it := range s.decodeSnapshot(raw).Items {
+		if it.Why != nil {
+			since[it.Key] = it.Why.ListedSince
+		}
+	}
+	for i := range cands {
+		if t, ok := since[cands[i].Key]; ok {
+			cands[i].ListedSince = &t
+		}
+	}
+	return cands, nil
 }
 
 func (s *Service) window() Window {

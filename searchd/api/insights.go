@@ -53,6 +53,11 @@ func (s *Server) trending(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	explain, err := boolParam(c, "explain")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	snap, err := s.trend.Snapshot(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
@@ -61,7 +66,11 @@ func (s *Server) trending(c *gin.Context) {
 	if s.trendingMaxAge > 0 {
 		c.Header("Cache-Control", "public, max-age="+strconv.Itoa(int(s.trendingMaxAge/time.Second)))
 	}
-	c.JSON(http.StatusOK, snap.Top(size))
+	snap = snap.Top(size)
+	if !explain {
+		snap = snap.Unexplained()
+	}
+	c.JSON(http.StatusOK, snap)
 }
 
 // reply answers 200 with v, or the error.

@@ -105,7 +105,17 @@ func TestTrendingRoutes(t *testing.T) {
 	if !keywords["보드게임"] || !keywords["등산"] {
 		t.Fatalf("the rising keywords are missing from %+v", snap.Items)
 	}
-	for _, bad := range []string{"size=0", "size=51", "size=x"} {
+	if strings.Contains(string(r.Body), `"why"`) {
+		t.Fatalf("the numbers behind items are shown without ?explain: %s", r.Body)
+	}
+	r = f.do(t, http.MethodGet, "/api/v1/trending?size=1&explain=1", "")
+	if err := json.Unmarshal(r.Body, &snap); err != nil || r.Status != 200 || len(snap.Items) != 1 {
+		t.Fatalf("explain: %d %s", r.Status, r.Body)
+	}
+	if w := snap.Items[0].Why; w == nil || w.Users != 12 || w.Recent < 11 || w.Ratio < 2 || w.ListedSince.IsZero() {
+		t.Fatalf("explain=1: why = %+v, want 12 users, recent ≈ 12, ratio ≥ 2, listed since", w)
+	}
+	for _, bad := range []string{"size=0", "size=51", "size=x", "explain=maybe"} {
 		if r := f.do(t, http.MethodGet, "/api/v1/trending?"+bad, ""); r.Status != 400 {
 			t.Errorf("trending?%s = %d, want 400", bad, r.Status)
 		}
@@ -130,7 +140,7 @@ func TestTrendingRoutes(t *testing.T) {
 		t.Fatalf("get blocklist = %d %s", r.Status, r.Body)
 	}
 	r = f.do(t, http.MethodGet, "/api/v1/admin/trending/candidates", "", adminToken)
-	if r.Status != 200 || !strings.Contains(string(r.Body), `"reason":"blocked"`) {
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"reason":"blocked"`) || !strings.Contains(string(r.Body), `"listed_since"`) {
 		t.Fatalf("candidates = %d %s", r.Status, r.Body)
 	}
 	// Without analytics configured the analytics routes say so.

@@ -1,6 +1,7 @@
 package trendingtest
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -72,5 +73,37 @@ func testLowTraffic(t *testing.T, b Backend) {
 	if _, ok := find(s, "번개모임"); !ok || len(s.Items) != 1 {
 		c, _ := e.candidate("번개모임")
 		t.Fatalf("12 users on a small site: %v, want the new keyword alone (candidate %+v)", keys(s), c)
+	}
+}
+
+// testWhy: every listed item carries the numbers behind it, and
+// ListedSince stays at the snapshot that first listed it while it stays
+// listed; the debug view shows the same.
+func testWhy(t *testing.T, b Backend) {
+	e := newEnv(t, b, trending.StoreConfig{})
+	e.warm()
+	fest := &burst{query: []string{"벚꽃 축제"}, users: users("a", 600), rate: 1}
+	e.run(time.Minute, fest)
+	first := e.step()
+	it, ok := find(first, "벚꽃축제")
+	if !ok || it.Why == nil {
+		t.Fatalf("burst item without why: %+v", first.Items)
+	}
+	w := *it.Why
+	if w.Users < 55 || w.Users > 65 || w.Recent < 40 || w.Expected < 0 || w.Expected > w.Recent/4 ||
+		math.Abs(w.Ratio-w.Recent/(w.Expected+1)) > 1e-9 || !w.ListedSince.Equal(e.clock.Now()) {
+		t.Fatalf("why = %+v at %v: want ~60 users, recent ≥ 40, ratio = recent/(expected+1), listed now", w, e.clock.Now())
+	}
+	e.run(30*time.Second, &burst{query: fest.query, users: users("b", 600), rate: 1})
+	again, ok := find(e.step(), "벚꽃축제")
+	if !ok || !again.Why.ListedSince.Equal(w.ListedSince) || again.Why.Users <= w.Users {
+		t.Fatalf("still listed 30 s later: %+v, want listed since %v and more users", again.Why, w.ListedSince)
+	}
+	c, _ := e.candidate("벚꽃축제")
+	if c.ListedSince == nil || !c.ListedSince.Equal(w.ListedSince) {
+		t.Fatalf("debug view listed_since = %v, want %v", c.ListedSince, w.ListedSince)
+	}
+	if c, _ := e.candidate("날씨"); c.ListedSince != nil {
+		t.Fatalf("a background keyword is listed since %v", c.ListedSince)
 	}
 }

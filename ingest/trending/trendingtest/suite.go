@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +47,7 @@ func StoreSuite(t *testing.T, backend Backend) {
 	t.Run("OneLeaderAndFailover", func(t *testing.T) { testFailover(t, backend) })
 	t.Run("ColdStartBurstShows", func(t *testing.T) { testColdStart(t, backend) })
 	t.Run("LowTrafficBurstShows", func(t *testing.T) { testLowTraffic(t, backend) })
+	t.Run("ItemsSayWhy", func(t *testing.T) { testWhy(t, backend) })
 }
 
 // env is one simulated deployment: a store, a service counting into it
@@ -265,7 +267,7 @@ func testBurst(t *testing.T, b Backend) {
 	if !s.UpdatedAt.Equal(e.clock.Now()) || s.Window.RecentHalfLifeSeconds != 120 || s.Window.BaselineHalfLifeSeconds != 7200 {
 		t.Fatalf("snapshot time/window: %v %+v", s.UpdatedAt, s.Window)
 	}
-	if got := e.snapshot(); len(got.Items) != len(s.Items) || got.Items[0] != s.Items[0] {
+	if got := e.snapshot(); len(got.Items) != len(s.Items) || !reflect.DeepEqual(got.Items[0], s.Items[0]) {
 		t.Fatalf("stored snapshot %+v differs from computed %+v", got, s)
 	}
 	// A rise of an established keyword: 날씨 (0.8/s) gets 6/s from new users.
