@@ -9,6 +9,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/searchd/searchd/ingest/pii"
 	"github.com/searchd/searchd/searchd/engine"
 )
 
@@ -149,6 +150,11 @@ func (c *Counter) Publish(_ context.Context, ev engine.SearchEvent) {
 
 // hit turns an event into a Hit or names why it is noise.
 func (c *Counter) hit(ev engine.SearchEvent) (Hit, string) {
+	for _, q := range []string{ev.Query, ev.Canonical, ev.Normalized} {
+		if k := pii.Detect(q); k != "" {
+			return Hit{}, k.Reason()
+		}
+	}
 	src := ev.Canonical
 	if src == "" {
 		src = ev.Query

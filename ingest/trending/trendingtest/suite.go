@@ -48,6 +48,7 @@ func StoreSuite(t *testing.T, backend Backend) {
 	t.Run("ColdStartBurstShows", func(t *testing.T) { testColdStart(t, backend) })
 	t.Run("LowTrafficBurstShows", func(t *testing.T) { testLowTraffic(t, backend) })
 	t.Run("ItemsSayWhy", func(t *testing.T) { testWhy(t, backend) })
+	t.Run("PersonalDataNeverTrends", func(t *testing.T) { testPersonalData(t, backend) })
 }
 
 // env is one simulated deployment: a store, a service counting into it
