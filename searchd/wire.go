@@ -35,6 +35,9 @@ type backend struct {
 	workers   []*ingest.Worker
 	retention *ingest.Retention
 	trending  *trending.Service
+	// auditor records trending moderation (nil: logged only). TODO(lead):
+	// set it to the dictionary's durable audit store.
+	auditor   engine.Auditor
 	analytics *ingest.Analytics
 	// closers release what the backend holds, in order, after everything
 	// stopped (the engine last).
@@ -181,7 +184,9 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 	}
 	b.retention = &ingest.Retention{Store: store, Days: cfg.LogRetentionDays}
 	b.analytics = ingest.NewAnalytics(store, b.queue)
-	if b.trending, err = trending.New(trending.Config{Interval: cfg.TrendingInterval, Counter: trending.CounterConfig{Salt: salt}}, trendStore, reg, log); err != nil {
+	if b.trending, err = trending.New(trending.Config{Interval: cfg.TrendingInterval, Counter: trending.CounterConfig{Salt: salt},
+		Review:  trending.ReviewConfig{Enabled: cfg.TrendingReview, AutoApprove: cfg.TrendingReviewAuto},
+		Auditor: b.auditor}, trendStore, reg, log); err != nil {
 		return b, err
 	}
 	// The trending store closes before the engine (the last closer).

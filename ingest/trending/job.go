@@ -86,6 +86,9 @@ func (s *Service) Step(ctx context.Context) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, err
 	}
+	if cands, err = s.moderate(ctx, cands, now); err != nil {
+		return Snapshot{}, err
+	}
 	prevRank := make(map[string]int, len(prev.Items))
 	prevItem := make(map[string]Item, len(prev.Items))
 	for _, it := range prev.Items {
@@ -94,7 +97,7 @@ func (s *Service) Step(ctx context.Context) (Snapshot, error) {
 	snap := Snapshot{Items: []Item{}, Window: s.window(), UpdatedAt: now}
 	for _, c := range cands {
 		if !c.Shown {
-			break
+			continue
 		}
 		snap.Items = append(snap.Items, Item{
 			Rank: c.Rank, Keyword: c.Keyword, Key: c.Key, Score: c.Score,

@@ -2,6 +2,7 @@ package trending
 
 import (
 	"context"
+	"maps"
 	"math"
 	"sort"
 	"sync"
@@ -30,6 +31,7 @@ type MemoryStore struct {
 	block    []byte
 	owner    string
 	expires  time.Time
+	reviews  map[string][]byte
 }
 
 type dedupKey struct{ user, key string }
@@ -51,6 +53,7 @@ func NewMemoryStore(cfg StoreConfig, clock Clock) (*MemoryStore, error) {
 		dedup:    map[dedupKey]float64{},
 		users:    map[int64]map[string]map[string]struct{}{},
 		surfaces: map[string]map[string]int64{},
+		reviews:  map[string][]byte{},
 	}, nil
 }
 
@@ -326,3 +329,51 @@ func (s *MemoryStore) ReleaseLeader(_ context.Context, owner string) error {
 
 // Close implements Store.
 func (s *MemoryStore) Close() error { return nil }
+
+var _ ReviewStore = (*MemoryStore)(nil)
+
+// ReviewEntries implements ReviewStore.
+func (s *MemoryStore) ReviewEntries(ctx context.Context) (map[string][]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.reviews), nil
+}
+
+// AddReview implements ReviewStore.
+func (s *MemoryStore) AddReview(ctx context.Context, key string, entry []byte) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.reviews[key]; ok {
+		return false, nil
+	}
+	s.reviews[key] = append([]byte(nil), entry...)
+	return true, nil
+}
+
+// SetReview implements ReviewStore.
+func (s *MemoryStore) SetReview(ctx context.Context, key string, entry []byte) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.reviews[key] = append([]byte(nil), entry...)
+	s.mu.Unlock()
+	return nil
+}
+
+// DeleteReview implements ReviewStore.
+func (s *MemoryStore) DeleteReview(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	delete(s.reviews, key)
+	s.mu.Unlock()
+	return nil
+}

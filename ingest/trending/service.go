@@ -28,6 +28,12 @@ type Config struct {
 	InstanceID string
 	// Clock is the time source (default SystemClock).
 	Clock Clock
+	// Review is moderation (-trending-review); the store must implement
+	// ReviewStore (both stores do).
+	Review ReviewConfig
+	// Auditor records admin actions (blocklist changes, review decisions);
+	// nil records nothing (they are logged either way).
+	Auditor engine.Auditor
 }
 
 // Service is the trending API: an engine.EventSink for counting, the
@@ -42,6 +48,10 @@ type Service struct {
 	log   *zap.Logger
 	job   *Job
 	block atomic.Pointer[cachedBlocklist]
+
+	review    ReviewStore // nil when the store keeps no review state
+	reviewCfg ReviewConfig
+	auditor   engine.Auditor
 }
 
 type cachedBlocklist struct {
@@ -82,7 +92,15 @@ func New(cfg Config, store Store, reg prometheus.Registerer, log *zap.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{Counter: c, store: store, scfg: store.Config(), rules: cfg.Rules, clock: cfg.Clock, m: m, log: log}
+	if cfg.Review.AutoApprove < 0 {
+		return nil, engine.Errorf(engine.Invalid, "trending: the review auto-approval delay must not be negative")
+	}
+	rs, _ := store.(ReviewStore)
+	if cfg.Review.Enabled && rs == nil {
+		return nil, engine.Errorf(engine.Invalid, "trending: review needs a store that keeps review state (%T does not)", store)
+	}
+	s := &Service{Counter: c, store: store, scfg: store.Config(), rules: cfg.Rules, clock: cfg.Clock, m: m, log: log,
+		review: rs, reviewCfg: cfg.Review, auditor: cfg.Auditor}
 	s.job = &Job{svc: s, id: cfg.InstanceID, interval: cfg.Interval, ttl: cfg.LockTTL}
 	s.block.Store(&cachedBlocklist{m: compileBlocklist(Blocklist{})})
 	return s, nil
@@ -126,6 +144,12 @@ func (s *Service) Blocklist(ctx context.Context) (Blocklist, error) {
 // returns it as stored: normalized, stamped with the update time. Bad input
 // is an engine.Invalid error. It takes effect on the next read.
 func (s *Service) SetBlocklist(ctx context.Context, b Blocklist) (Blocklist, error) {
+	n, err := s.setBlocklist(ctx, b)
+	s.audit(ctx, "trending.blocklist.update", "blocklist", err, map[string]any{"exact": len(n.Exact), "patterns": len(n.Patterns)})
+	return n, err
+}
+
+func (s *Service) setBlocklist(ctx context.Context, b Blocklist) (Blocklist, error) {
 	n, err := b.Normalize()
 	if err != nil {
 		return Blocklist{}, err
@@ -159,9 +183,23 @@ func (s *Service) Debug(ctx context.Context) ([]Candidate, error) {
 			since[it.Key] = it.Why.ListedSince
 		}
 	}
+	reviews, err := s.reviews(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for i := range cands {
-		if t, ok := since[cands[i].Key]; ok {
-			cands[i].ListedSince = &t
+		c := &cands[i]
+		if t, ok := since[c.Key]; ok {
+			c.ListedSince = &t
+		}
+		if !c.Shown || !s.reviewCfg.Enabled {
+			continue
+		}
+		switch e, ok := reviews[c.Key]; {
+		case !ok || e.Status == ReviewPending:
+			c.Reason, c.Shown, c.Rank = WhyPendingReview, false, 0
+		case e.Status == ReviewBlocked:
+			c.Reason, c.Shown, c.Rank = WhyReviewBlocked, false, 0
 		}
 	}
 	return cands, nil

@@ -21,6 +21,10 @@ type Trending interface {
 	Blocklist(ctx context.Context) (trending.Blocklist, error)
 	SetBlocklist(ctx context.Context, b trending.Blocklist) (trending.Blocklist, error)
 	Debug(ctx context.Context) ([]trending.Candidate, error)
+	// The review queue (trending_review.go).
+	ReviewQueue(ctx context.Context) ([]trending.ReviewEntry, error)
+	Approve(ctx context.Context, keyword string) (trending.ReviewEntry, error)
+	Block(ctx context.Context, keyword string) (trending.ReviewEntry, error)
 }
 
 // Analytics is what the search-analytics routes need (ingest.Analytics).

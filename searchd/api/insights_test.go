@@ -46,7 +46,14 @@ func (c *manualClock) set(t time.Time) {
 // searching 보드게임 and 등산 now — both rise against their baseline.
 func newTrending(t testing.TB, store trending.Store, clock *manualClock) *trending.Service {
 	t.Helper()
-	svc, err := trending.New(trending.Config{Counter: trending.CounterConfig{Salt: "0123456789abcdef0123"}, Clock: clock}, store, nil, nil)
+	return newTrendingWith(t, store, clock, trending.Config{})
+}
+
+// newTrendingWith is newTrending with cfg (salt and clock filled in).
+func newTrendingWith(t testing.TB, store trending.Store, clock *manualClock, cfg trending.Config) *trending.Service {
+	t.Helper()
+	cfg.Counter.Salt, cfg.Clock = "0123456789abcdef0123", clock
+	svc, err := trending.New(cfg, store, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

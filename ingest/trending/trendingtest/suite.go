@@ -49,6 +49,8 @@ func StoreSuite(t *testing.T, backend Backend) {
 	t.Run("LowTrafficBurstShows", func(t *testing.T) { testLowTraffic(t, backend) })
 	t.Run("ItemsSayWhy", func(t *testing.T) { testWhy(t, backend) })
 	t.Run("PersonalDataNeverTrends", func(t *testing.T) { testPersonalData(t, backend) })
+	t.Run("ReviewQueue", func(t *testing.T) { testReview(t, backend) })
+	t.Run("ReviewAutoApprove", func(t *testing.T) { testReviewAutoApprove(t, backend) })
 }
 
 // env is one simulated deployment: a store, a service counting into it
