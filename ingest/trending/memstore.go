@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -32,6 +33,8 @@ type MemoryStore struct {
 	owner    string
 	expires  time.Time
 	reviews  map[string][]byte
+	cats     map[string]struct{}     // tracked categories
+	children map[string]*MemoryStore // category stores
 }
 
 type dedupKey struct{ user, key string }
@@ -54,6 +57,8 @@ func NewMemoryStore(cfg StoreConfig, clock Clock) (*MemoryStore, error) {
 		users:    map[int64]map[string]map[string]struct{}{},
 		surfaces: map[string]map[string]int64{},
 		reviews:  map[string][]byte{},
+		cats:     map[string]struct{}{},
+		children: map[string]*MemoryStore{},
 	}, nil
 }
 
@@ -376,4 +381,49 @@ func (s *MemoryStore) DeleteReview(ctx context.Context, key string) error {
 	delete(s.reviews, key)
 	s.mu.Unlock()
 	return nil
+}
+
+var _ CategoryStore = (*MemoryStore)(nil)
+
+// Category implements CategoryStore: a child store, the same one for a
+// name every time.
+func (s *MemoryStore) Category(name string) (Store, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.children[name]; ok {
+		return c, nil
+	}
+	c, err := NewMemoryStore(s.cfg, s.clock)
+	if err != nil {
+		return nil, err
+	}
+	s.children[name] = c
+	return c, nil
+}
+
+// TrackCategory implements CategoryStore.
+func (s *MemoryStore) TrackCategory(ctx context.Context, name string, max int) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.cats[name]; ok {
+		return true, nil
+	}
+	if len(s.cats) >= max {
+		return false, nil
+	}
+	s.cats[name] = struct{}{}
+	return true, nil
+}
+
+// Categories implements CategoryStore.
+func (s *MemoryStore) Categories(ctx context.Context) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Sorted(maps.Keys(s.cats)), nil
 }

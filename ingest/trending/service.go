@@ -34,6 +34,10 @@ type Config struct {
 	// Auditor records admin actions (blocklist changes, review decisions);
 	// nil records nothing (they are logged either way).
 	Auditor engine.Auditor
+	// MaxCategories bounds the categories tracked (default
+	// DefaultMaxCategories; negative: no trending by category). See
+	// category.go.
+	MaxCategories int
 }
 
 // Service is the trending API: an engine.EventSink for counting, the
@@ -88,7 +92,7 @@ func New(cfg Config, store Store, reg prometheus.Registerer, log *zap.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	c, err := newCounter(cfg.Counter, store, m, log)
+	c, err := newCounter(cfg.Counter, store, cmp.Or(cfg.MaxCategories, DefaultMaxCategories), m, log)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +177,7 @@ func (s *Service) Debug(ctx context.Context) ([]Candidate, error) {
 	if err != nil {
 		return nil, err
 	}
-	cands, err := s.evaluate(ctx, s.clock.Now(), s.matcher(bl), true)
+	cands, err := s.evaluate(ctx, s.store, s.clock.Now(), s.matcher(bl), true)
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 // Trending is what the trending routes need (trending.Service).
 type Trending interface {
 	Snapshot(ctx context.Context) (trending.Snapshot, error)
+	CategorySnapshot(ctx context.Context, category string) (trending.Snapshot, error)
 	Blocklist(ctx context.Context) (trending.Blocklist, error)
 	SetBlocklist(ctx context.Context, b trending.Blocklist) (trending.Blocklist, error)
 	Debug(ctx context.Context) ([]trending.Candidate, error)
@@ -62,7 +63,12 @@ func (s *Server) trending(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	snap, err := s.trend.Snapshot(c.Request.Context())
+	var snap trending.Snapshot
+	if cat, ok := c.GetQuery("category"); ok {
+		snap, err = s.trend.CategorySnapshot(c.Request.Context(), cat)
+	} else {
+		snap, err = s.trend.Snapshot(c.Request.Context())
+	}
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -71,7 +72,8 @@ func newTrendingWith(t testing.TB, store trending.Store, clock *manualClock, cfg
 	}
 	clock.set(now)
 	for u := range 12 {
-		svc.Publish(ctx, engine.SearchEvent{Query: "보드게임", Canonical: "보드게임", UserID: fmt.Sprintf("u%d", u), Total: 3})
+		svc.Publish(ctx, engine.SearchEvent{Query: "보드게임", Canonical: "보드게임", UserID: fmt.Sprintf("u%d", u), Total: 3,
+			Filters: map[string][]string{"category": {"모임"}}})
 		svc.Publish(ctx, engine.SearchEvent{Query: "등산", Canonical: "등산", UserID: fmt.Sprintf("v%d", u), Total: 3})
 	}
 	if err := svc.Flush(ctx); err != nil {
@@ -122,7 +124,14 @@ func TestTrendingRoutes(t *testing.T) {
 	if w := snap.Items[0].Why; w == nil || w.Users != 12 || w.Recent < 11 || w.Ratio < 2 || w.ListedSince.IsZero() {
 		t.Fatalf("explain=1: why = %+v, want 12 users, recent ≈ 12, ratio ≥ 2, listed since", w)
 	}
-	for _, bad := range []string{"size=0", "size=51", "size=x", "explain=maybe"} {
+	r = f.do(t, http.MethodGet, "/api/v1/trending?category="+url.QueryEscape("모임"), "")
+	if err := json.Unmarshal(r.Body, &snap); err != nil || r.Status != 200 || len(snap.Items) != 1 || snap.Items[0].Keyword != "보드게임" {
+		t.Fatalf("trending?category=모임: %d %s, want 보드게임 alone", r.Status, r.Body)
+	}
+	if r := f.do(t, http.MethodGet, "/api/v1/trending?category=none", ""); r.Status != 404 || !strings.Contains(string(r.Body), "not_found") {
+		t.Fatalf("trending?category=none (never searched) = %d %s", r.Status, r.Body)
+	}
+	for _, bad := range []string{"size=0", "size=51", "size=x", "explain=maybe", "category=", "category=" + strings.Repeat("x", 33)} {
 		if r := f.do(t, http.MethodGet, "/api/v1/trending?"+bad, ""); r.Status != 400 {
 			t.Errorf("trending?%s = %d, want 400", bad, r.Status)
 		}

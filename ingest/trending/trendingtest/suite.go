@@ -51,6 +51,8 @@ func StoreSuite(t *testing.T, backend Backend) {
 	t.Run("PersonalDataNeverTrends", func(t *testing.T) { testPersonalData(t, backend) })
 	t.Run("ReviewQueue", func(t *testing.T) { testReview(t, backend) })
 	t.Run("ReviewAutoApprove", func(t *testing.T) { testReviewAutoApprove(t, backend) })
+	t.Run("ByCategory", func(t *testing.T) { testCategory(t, backend) })
+	t.Run("CategoriesAreBounded", func(t *testing.T) { testCategoryBound(t, backend) })
 }
 
 // env is one simulated deployment: a store, a service counting into it
@@ -98,6 +100,15 @@ func (e *env) search(user, query string, total int64) {
 	e.svc.Publish(e.ctx, engine.SearchEvent{Time: e.clock.Now(), Query: query, Canonical: query, Total: total, UserID: user})
 }
 
+// searchIn publishes one search filtered on category ("" none).
+func (e *env) searchIn(user, query, category string) {
+	ev := engine.SearchEvent{Time: e.clock.Now(), Query: query, Canonical: query, Total: 10, UserID: user}
+	if category != "" {
+		ev.Filters = map[string][]string{"category": {category}}
+	}
+	e.svc.Publish(e.ctx, ev)
+}
+
 func (e *env) flush() {
 	e.tb.Helper()
 	if err := e.svc.Flush(e.ctx); err != nil {
@@ -117,9 +128,10 @@ var background = []struct {
 // burst is extra traffic: rate searches per second of query cycling
 // through users.
 type burst struct {
-	query []string // cycled through: spelling variants
-	users []string
-	rate  float64
+	query    []string // cycled through: spelling variants
+	users    []string
+	rate     float64
+	category string // the category filter of every search ("" none)
 }
 
 func users(prefix string, n int) []string {
@@ -148,7 +160,7 @@ func (e *env) run(d time.Duration, bursts ...*burst) {
 		for i, b := range bursts {
 			n[i] += b.rate * step.Seconds()
 			for ; float64(sent[i]) < n[i]; sent[i]++ {
-				e.search(b.users[sent[i]%len(b.users)], b.query[sent[i]%len(b.query)], 10)
+				e.searchIn(b.users[sent[i]%len(b.users)], b.query[sent[i]%len(b.query)], b.category)
 			}
 		}
 		e.flush()
