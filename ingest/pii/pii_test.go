@@ -84,3 +84,15 @@ func FuzzMaskAll(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkDetect: the cost per query on the search path, for a typical
+// query (fast path) and for one that holds a phone number.
+func BenchmarkDetect(b *testing.B) {
+	for _, q := range []string{"검색어 1234", "홍길동 010-1234-5678 연락처"} {
+		b.Run(q, func(b *testing.B) {
+			for range b.N {
+				pii.Detect(q)
+			}
+		})
+	}
+}
