@@ -24,7 +24,9 @@ const (
 type Rules struct {
 	// MinUsers distinct users before a keyword can be shown (default 10).
 	MinUsers int64
-	// MinRecent is the least recent decayed count (default 10).
+	// MinRecent is the least recent decayed count (default 5: ten users
+	// within two minutes still have about 6 at the next snapshot; it was
+	// 10 before the cold-start work, which ten users could never reach).
 	MinRecent float64
 	// MinRatio is the least C_s/(E+Prior) (default 2).
 	MinRatio float64
@@ -37,14 +39,22 @@ type Rules struct {
 	Size int
 	// OwnBaselineOnly turns the cold-start prior off: E is the keyword's
 	// own baseline share alone, the scoring before the prior existed
-	// (kept so the harness can report both side by side).
+	// (with MinRecent 10 it is the old scoring, kept so the harness can
+	// report both side by side: see OldRules).
 	OwnBaselineOnly bool
+}
+
+// OldRules are the rules before the cold-start work (own baseline only,
+// MinRecent 10) with r's other fields, for side-by-side comparisons.
+func (r Rules) OldRules() Rules {
+	r.OwnBaselineOnly, r.MinRecent = true, 10
+	return r
 }
 
 // WithDefaults fills zero fields with the defaults.
 func (r Rules) WithDefaults() Rules {
 	r.MinUsers = cmp.Or(r.MinUsers, 10)
-	r.MinRecent = cmp.Or(r.MinRecent, 10)
+	r.MinRecent = cmp.Or(r.MinRecent, 5)
 	r.MinRatio = cmp.Or(r.MinRatio, 2)
 	r.MinScore = cmp.Or(r.MinScore, 4)
 	r.Prior = cmp.Or(r.Prior, 1)
@@ -107,20 +117,21 @@ func (p Pool) rest(e PoolEntry) (restS, restL float64, ok bool) {
 }
 
 // PriorMass is the strength M of the cold-start prior, in baseline counts:
-// MinRecent · λ_s/λ_l (600 with the defaults: 10 × 2 h / 2 min). That is
-// the baseline mass a keyword searched just often enough to be shown
-// (MinRecent recent counts) holds in steady state; while the whole rest of
-// the traffic's baseline holds less than that, it cannot tell whether
-// such a keyword is usual, so the keyword's own history weighs less than
-// the prior (half at T_l − C_l = M). Established traffic has a baseline
-// of hundreds of thousands of counts, where the prior moves E by well
-// under 1%; a fresh instance has a baseline of a few counts, all from the
-// last seconds, where it decides. 0 with OwnBaselineOnly.
+// MinUsers · λ_s/λ_l (600 with the defaults: 10 × 2 h / 2 min). That is
+// the baseline mass, in steady state, of a keyword whose recent count is
+// MinUsers, the fewest searches (one per user) that can list a keyword;
+// while the whole rest of the traffic's baseline holds less than that, it
+// cannot tell whether such a keyword is usual, so the keyword's own
+// history weighs less than the prior (half at T_l − C_l = M). Established
+// traffic has a baseline of tens of thousands of counts or more, where
+// the prior moves E by 1% or less; a fresh instance has a baseline of a
+// few counts, all from the last seconds, where it decides. 0 with
+// OwnBaselineOnly.
 func (r Rules) PriorMass(cfg StoreConfig) float64 {
 	if r.OwnBaselineOnly {
 		return 0
 	}
-	return r.MinRecent * cfg.LambdaShort() / cfg.LambdaLong()
+	return float64(r.MinUsers) * cfg.LambdaShort() / cfg.LambdaLong()
 }
 
 // Expected returns the expected recent count of e with the cold-start

@@ -58,12 +58,23 @@ func TestQualitative(t *testing.T) {
 }
 
 // scorings are the two scorings every accuracy benchmark reports side by
-// side on the same streams: "old" is the keyword's own baseline alone
-// (before the cold-start prior), "new" the prior-smoothed baseline.
-var scorings = []struct {
+// side on the same streams: "old" is the keyword's own baseline alone with
+// MinRecent 10 (trending.Rules.OldRules, before the cold-start work),
+// "new" the prior-smoothed baseline with the current defaults.
+type scoring struct {
 	name string
-	own  bool
-}{{"old", true}, {"new", false}}
+	old  bool
+}
+
+var scorings = []scoring{{"old", true}, {"new", false}}
+
+// rules returns r for the scoring.
+func (sc scoring) rules(r trending.Rules) trending.Rules {
+	if sc.old {
+		return r.OldRules()
+	}
+	return r
+}
 
 // BenchmarkAccuracySynthetic reports the harness figures for synthetic
 // streams (SEARCHD_HARNESS_TRIALS bursts, default 40; an 8 h burst-free
@@ -72,7 +83,7 @@ func BenchmarkAccuracySynthetic(b *testing.B) {
 	trials := envInt("SEARCHD_HARNESS_TRIALS", 40)
 	for i := 0; i < b.N; i++ {
 		for _, sc := range scorings {
-			cfg := harness.Config{Rules: trending.Rules{MinRatio: envFloat("SEARCHD_HARNESS_MIN_RATIO", 0), MinScore: envFloat("SEARCHD_HARNESS_MIN_SCORE", 0), OwnBaselineOnly: sc.own}}
+			cfg := harness.Config{Rules: sc.rules(trending.Rules{MinRatio: envFloat("SEARCHD_HARNESS_MIN_RATIO", 0), MinScore: envFloat("SEARCHD_HARNESS_MIN_SCORE", 0)})}
 			f, err := harness.RunSynthetic(context.Background(), cfg, redisStores(b, cfg.Store), uint64(1000+i), trials, 8*time.Hour, 10)
 			if err != nil {
 				b.Fatal(err)
@@ -95,6 +106,29 @@ func BenchmarkAccuracySynthetic(b *testing.B) {
 	}
 }
 
+// BenchmarkAccuracyColdStart reports fresh-start detection, for both
+// scorings, on a small site (0.5 searches/s) and a busy one (20/s):
+// SEARCHD_HARNESS_TRIALS fresh stores each (default 20).
+func BenchmarkAccuracyColdStart(b *testing.B) {
+	trials := envInt("SEARCHD_HARNESS_TRIALS", 20)
+	for i := 0; i < b.N; i++ {
+		for _, rate := range []float64{0.5, 20} {
+			for _, sc := range scorings {
+				cfg := harness.Config{Rules: sc.rules(trending.Rules{})}
+				f, err := harness.RunColdStart(context.Background(), cfg, redisStores(b, cfg.Store), uint64(2000+i), trials, rate)
+				if err != nil {
+					b.Fatal(err)
+				}
+				fmt.Printf("%s scoring: %s", sc.name, f)
+				u := fmt.Sprintf("_%g/s_%s", rate, sc.name)
+				b.ReportMetric(100*float64(f.Detected)/float64(f.Trials), "%detected"+u)
+				b.ReportMetric(float64(f.FalseEntries)/float64(f.Trials), "false_entries/start"+u)
+				b.ReportMetric(boolMetric(f.SpammerListed), "spammer_listed"+u)
+			}
+		}
+	}
+}
+
 // BenchmarkAccuracyNSMC replays 2015's review dates (one day = 60 s), for
 // both scorings.
 func BenchmarkAccuracyNSMC(b *testing.B) {
@@ -104,7 +138,7 @@ func BenchmarkAccuracyNSMC(b *testing.B) {
 	}
 	for i := 0; i < b.N; i++ {
 		for _, sc := range scorings {
-			cfg := harness.Config{Rules: trending.Rules{OwnBaselineOnly: sc.own}}
+			cfg := harness.Config{Rules: sc.rules(trending.Rules{})}
 			f, err := harness.RunNSMC(context.Background(), cfg, redisStores(b, cfg.Store)(), harness.NSMCConfig{
 				Path: path, From: "2015-01-01", To: "2016-01-01", DaySeconds: 60,
 				Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Seed: 1,
@@ -129,4 +163,23 @@ func boolMetric(v bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// TestColdStart: on fresh stores, the prior lists bursts of 10–40 new
+// users that the keyword's own baseline cannot, never the spammer.
+func TestColdStart(t *testing.T) {
+	for _, sc := range scorings {
+		cfg := harness.Config{Rules: sc.rules(trending.Rules{})}
+		f, err := harness.RunColdStart(context.Background(), cfg, redisStores(t, cfg.Store), 7, 4, 0.5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s scoring: %s", sc.name, f)
+		if f.SpammerListed {
+			t.Errorf("%s scoring listed the spammer on a fresh store", sc.name)
+		}
+		if !sc.old && f.Detected != f.Trials {
+			t.Errorf("new scoring: %d of %d fresh-start bursts listed", f.Detected, f.Trials)
+		}
+	}
 }

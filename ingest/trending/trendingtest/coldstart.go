@@ -48,6 +48,24 @@ func testColdStart(t *testing.T, b Backend) {
 	}
 }
 
+// testColdStartTen: exactly ten sessions within a minute of a fresh start
+// (MinUsers) are enough, with a spammer beside them.
+func testColdStartTen(t *testing.T, b Backend) {
+	e := newEnv(t, b, trending.StoreConfig{})
+	for i := range 10 {
+		e.search(users("ten", 10)[i], "번개 모임", 10)
+		for range 30 {
+			e.search("spammer", "도박 사이트 추천", 10)
+		}
+		e.clock.Advance(6 * time.Second)
+	}
+	e.flush()
+	if s := e.step(); len(s.Items) != 1 || s.Items[0].Key != "번개모임" {
+		c, _ := e.candidate("번개모임")
+		t.Fatalf("ten sessions within a minute on a fresh instance: %v (candidate %+v)", keys(s), c)
+	}
+}
+
 // testLowTraffic is a small site: a few searches a minute for half an
 // hour, then 12 users search a new keyword within a minute. It is
 // listed; the small site's usual keywords are not.

@@ -46,6 +46,7 @@ func StoreSuite(t *testing.T, backend Backend) {
 	t.Run("LeaderLockExpires", func(t *testing.T) { testLockExpiry(t, backend) })
 	t.Run("OneLeaderAndFailover", func(t *testing.T) { testFailover(t, backend) })
 	t.Run("ColdStartBurstShows", func(t *testing.T) { testColdStart(t, backend) })
+	t.Run("ColdStartTenUsersShow", func(t *testing.T) { testColdStartTen(t, backend) })
 	t.Run("LowTrafficBurstShows", func(t *testing.T) { testLowTraffic(t, backend) })
 	t.Run("ItemsSayWhy", func(t *testing.T) { testWhy(t, backend) })
 	t.Run("PersonalDataNeverTrends", func(t *testing.T) { testPersonalData(t, backend) })
