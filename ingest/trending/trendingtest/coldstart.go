@@ -98,11 +98,7 @@ func testLowTraffic(t *testing.T, b Backend) {
 // ListedSince stays at the snapshot that first listed it while it stays
 // listed; the debug view shows the same.
 func testWhy(t *testing.T, b Backend) {
-	e := newEnv(t, b, trending.StoreConfig{})
-	e.warm()
-	fest := &burst{query: []string{"벚꽃 축제"}, users: users("a", 600), rate: 1}
-	e.run(time.Minute, fest)
-	first := e.step()
+	e, fest, first := festival(t, b)
 	it, ok := find(first, "벚꽃축제")
 	if !ok || it.Why == nil {
 		t.Fatalf("burst item without why: %+v", first.Items)

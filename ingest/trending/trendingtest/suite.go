@@ -387,12 +387,18 @@ func testBlocklist(t *testing.T, b Backend) {
 	}
 }
 
-func testMovement(t *testing.T, b Backend) {
+// festival warms a new env, runs a minute of a 600-user burst of 벚꽃 축제
+// and steps: the env, the burst and the snapshot.
+func festival(t *testing.T, b Backend) (*env, *burst, trending.Snapshot) {
 	e := newEnv(t, b, trending.StoreConfig{})
 	e.warm()
 	a := &burst{query: []string{"벚꽃 축제"}, users: users("a", 600), rate: 1}
 	e.run(time.Minute, a)
-	first := e.step()
+	return e, a, e.step()
+}
+
+func testMovement(t *testing.T, b Backend) {
+	e, a, first := festival(t, b)
 	if it, ok := find(first, "벚꽃축제"); !ok || it.Movement.Direction != trending.MoveNew {
 		t.Fatalf("first appearance: %+v", first.Items)
 	}
