@@ -80,22 +80,26 @@
 //
 // # Cold start and low traffic
 //
-// On a fresh instance every count is seconds old: T_s ≈ T_l, so the
-// keyword's own share predicts its own burst (E ≈ C_s) and nothing is ever
-// "more than usual". [Rules.Expected] therefore treats the keyword's
-// baseline share as the posterior mean of a Beta prior:
+// On a fresh instance every count is seconds old: C_l ≈ C_s for every
+// keyword, so its own share predicts its own burst (E ≈ C_s) and nothing
+// is ever "more than usual". [Rules.Expected] therefore takes the usual
+// share from the counts older than the recent window, D(k) = C_l − C_s
+// (the two decay kernels differ by ≈ 0 for the last minute and ≈ 1 beyond
+// ten), as the posterior mean of a Beta prior:
 //
-//	E(k) = (T_s − C_s(k)) · (C_l(k) + M/N) / (T_l − C_l(k) + M)
+//	E(k) = (T_s − C_s(k)) · (D(k) + M/N) / (D_rest + M)
 //
 // with N the distinct keywords of the pool (the share 1/N an unseen
-// keyword gets) and M = MinUsers·λ_s/λ_l = 600 baseline counts
-// ([Rules.PriorMass]: the steady-state baseline of a keyword at the
-// fewest searches that can list it). Until the rest of the traffic's
-// baseline holds about M counts the prior decides; established traffic
-// holds far more and E is the keyword's own share within 1%. The gates
-// are unchanged: distinct users ≥ MinUsers, one count per user per
-// DedupWindow, MinRecent (5), ratio and score. [Rules.OldRules] is the
-// scoring before (own share only, MinRecent 10), kept for the harness.
+// keyword gets), D_rest the rest of the traffic's older counts and M =
+// MinUsers = 10 ([Rules.PriorMass]: until the older history holds more
+// searches than it takes to list one keyword, it cannot say what is
+// usual). In steady state D(k)/D_rest is the keyword's share, so
+// established traffic ranks as before. The recent-volume gate moves with
+// the same weight from MinRecentCold (5: ten users within two minutes) to
+// MinRecent (10) ([Rules.MinRecentAt]); the other gates are unchanged:
+// distinct users ≥ MinUsers, one count per user per DedupWindow, ratio
+// and score. [Rules.OldRules] is the scoring before (own share of C_l,
+// MinRecent 10), kept for the harness.
 //
 // A keyword is shown when every gate holds: not blocklisted, C_s ≥
 // MinRecent (enough recent volume), distinct users ≥ MinUsers (one user repeating a

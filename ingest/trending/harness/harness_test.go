@@ -59,8 +59,8 @@ func TestQualitative(t *testing.T) {
 
 // scorings are the two scorings every accuracy benchmark reports side by
 // side on the same streams: "old" is the keyword's own baseline alone with
-// MinRecent 10 (trending.Rules.OldRules, before the cold-start work),
-// "new" the prior-smoothed baseline with the current defaults.
+// MinRecent 10 throughout (trending.Rules.OldRules, before the cold-start
+// work), "new" the prior-smoothed baseline with the current defaults.
 type scoring struct {
 	name string
 	old  bool
@@ -68,11 +68,15 @@ type scoring struct {
 
 var scorings = []scoring{{"old", true}, {"new", false}}
 
-// rules returns r for the scoring.
+// rules returns r for the scoring (SEARCHD_HARNESS_PRIOR and
+// SEARCHD_HARNESS_MIN_RECENT set the new scoring's prior strength and
+// established MinRecent).
 func (sc scoring) rules(r trending.Rules) trending.Rules {
 	if sc.old {
 		return r.OldRules()
 	}
+	r.PriorStrength = envFloat("SEARCHD_HARNESS_PRIOR", 0)
+	r.MinRecent = envFloat("SEARCHD_HARNESS_MIN_RECENT", 0)
 	return r
 }
 
