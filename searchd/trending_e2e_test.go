@@ -2,12 +2,14 @@ package main
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"testing"
 	"time"
 
 	"github.com/searchd/searchd/ingest/trending"
 	"github.com/searchd/searchd/internal/testenv"
+	"github.com/searchd/searchd/searchd/engine"
 )
 
 // trendingInterval is the snapshot interval of the cold-start tests.
@@ -21,11 +23,7 @@ const trendingInterval = 2 * time.Second
 // phone number never is either.
 func checkColdStartTrending(t *testing.T, s *service) {
 	t.Helper()
-	search := func(session, q string) {
-		if code := getJSON(t, s.base+"/api/v1/search?q="+url.QueryEscape(q), map[string]string{"X-Session-ID": session}, nil); code != 200 {
-			t.Fatalf("search %q = %d", q, code)
-		}
-	}
+	search := func(session, q string) { searchAs(t, s, session, q) }
 	for i := range 300 {
 		if i < 40 {
 			search(fmt.Sprintf("fan-%02d", i), "한강 불꽃축제")
@@ -78,6 +76,62 @@ func checkColdStartTrending(t *testing.T, s *service) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// searchAs sends one search as session.
+func searchAs(t *testing.T, s *service, session, q string) {
+	t.Helper()
+	if code := getJSON(t, s.base+"/api/v1/search?q="+url.QueryEscape(q), map[string]string{"X-Session-ID": session}, nil); code != 200 {
+		t.Fatalf("search %q = %d", q, code)
+	}
+}
+
+// TestRunTrendingReview: with -trending-review a burst waits in the queue,
+// out of the public list, until an admin approves it; the approval lands
+// in the durable audit trail under the admin's name.
+func TestRunTrendingReview(t *testing.T) {
+	s := startService(t, append(embeddedArgs(t, trendingInterval), "-trending-review"), nil)
+	for i := range 30 {
+		searchAs(t, s, fmt.Sprintf("fan-%02d", i), "한강 불꽃축제")
+	}
+	admin := map[string]string{"Authorization": "Bearer e2e", "X-Admin-User": "park"}
+	waitFor(t, "the burst in the review queue", 30*trendingInterval, func() bool {
+		var q struct {
+			Review []trending.ReviewEntry `json:"review"`
+		}
+		getJSON(t, s.base+"/api/v1/admin/trending/review", admin, &q)
+		return len(q.Review) == 1 && q.Review[0].Key == "한강불꽃축제"
+	})
+	var snap trending.Snapshot
+	if getJSON(t, s.base+"/api/v1/trending", nil, &snap); len(snap.Items) != 0 {
+		t.Fatalf("a keyword waiting for review is public: %+v", snap.Items)
+	}
+	req, _ := http.NewRequest(http.MethodPost, s.base+"/api/v1/admin/trending/review/"+url.PathEscape("한강 불꽃축제")+"/approve", nil)
+	for k, v := range admin {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("approve: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	waitFor(t, "the approved keyword in the public list", 30*trendingInterval, func() bool {
+		var snap trending.Snapshot
+		getJSON(t, s.base+"/api/v1/trending", nil, &snap)
+		return len(snap.Items) == 1 && snap.Items[0].Key == "한강불꽃축제"
+	})
+	var audit struct {
+		Entries []engine.AuditEntry `json:"entries"`
+	}
+	getJSON(t, s.base+"/api/v1/admin/audit", admin, &audit)
+	found := false
+	for _, e := range audit.Entries {
+		found = found || e.Action == "trending.review.approve" && e.Actor == "park" && e.Target == "한강불꽃축제" && e.Outcome == engine.OutcomeOK
+	}
+	if !found {
+		t.Fatalf("the approval is not in the audit trail: %+v", audit.Entries)
+	}
+	s.stop(t)
 }
 
 // embeddedArgs are the end-to-end tests' embedded-mode arguments (demo
