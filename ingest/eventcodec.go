@@ -85,24 +85,24 @@ func (d *decoder) fail(err error) {
 
 func (d *decoder) uvarint() uint64 {
 	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.fail(errTruncated)
-		d.b = nil
-		return 0
-	}
-	d.b = d.b[n:]
+	d.advance(n)
 	return v
 }
 
 func (d *decoder) varint() int64 {
 	v, n := binary.Varint(d.b)
+	d.advance(n)
+	return v
+}
+
+// advance skips a varint of n bytes (n ≤ 0: truncated or overflowing).
+func (d *decoder) advance(n int) {
 	if n <= 0 {
 		d.fail(errTruncated)
 		d.b = nil
-		return 0
+		return
 	}
 	d.b = d.b[n:]
-	return v
 }
 
 func (d *decoder) bytes(n uint64) []byte {

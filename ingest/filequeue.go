@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/searchd/searchd/internal/atomicfile"
 )
 
 // FileQueueConfig configures a FileQueue; zero values take the defaults.
@@ -246,25 +248,13 @@ func (q *FileQueue) roll() error {
 	if err != nil {
 		return fmt.Errorf("ingest: create queue segment: %w", err)
 	}
-	if err := syncDir(q.dir); err != nil {
+	if err := atomicfile.SyncDir(q.dir); err != nil {
 		f.Close()
-		return err
+		return fmt.Errorf("ingest: sync queue dir: %w", err)
 	}
 	q.nextNum++
 	q.active = f
 	q.segs = append(q.segs, &segment{num: num, lo: 1, hi: 0})
-	return nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("ingest: queue dir: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("ingest: sync queue dir: %w", err)
-	}
 	return nil
 }
 
