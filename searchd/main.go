@@ -99,6 +99,8 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, b *backend, reg *pr
 		Trending:       b.trending,
 		TrendingMaxAge: cfg.TrendingInterval,
 		Analytics:      b.analytics,
+		Dictionaries:   b.dicts,
+		Audit:          b.audit,
 	})
 	if err != nil {
 		return err
@@ -150,7 +152,7 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, b *backend, reg *pr
 		return nil
 	})
 	g.Go(func() error {
-		if err := startup(gctx, cfg, log, eng); err != nil {
+		if err := startup(gctx, cfg, log, b); err != nil {
 			if gctx.Err() != nil {
 				return nil // shutting down before startup finished
 			}
@@ -210,7 +212,8 @@ func drainQueue(b *backend, log *zap.Logger) {
 // startup waits until the engine is ready (an Elasticsearch cluster may
 // still be starting: readiness stays 503 meanwhile) and loads the demo
 // data into an empty index.
-func startup(ctx context.Context, cfg config, log *zap.Logger, eng engine.Engine) error {
+func startup(ctx context.Context, cfg config, log *zap.Logger, b *backend) error {
+	eng := b.eng
 	for waited := false; ; waited = true {
 		err := eng.Ready(ctx)
 		if err == nil {
@@ -224,6 +227,9 @@ func startup(ctx context.Context, cfg config, log *zap.Logger, eng engine.Engine
 			return ctx.Err()
 		case <-time.After(readyPoll):
 		}
+	}
+	if err := startDictionaries(ctx, cfg, log, b); err != nil {
+		return err
 	}
 	return loadDemo(ctx, cfg, log, eng)
 }

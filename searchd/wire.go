@@ -20,7 +20,7 @@ import (
 	"github.com/searchd/searchd/ingest/redisq"
 	"github.com/searchd/searchd/ingest/trending"
 	"github.com/searchd/searchd/ingest/trending/redistrend"
-	"github.com/searchd/searchd/searchd/demo"
+	"github.com/searchd/searchd/searchd/dictionary"
 	"github.com/searchd/searchd/searchd/engine"
 	bleveengine "github.com/searchd/searchd/searchd/engine/bleve"
 	"github.com/searchd/searchd/searchd/engine/elastic"
@@ -36,6 +36,10 @@ type backend struct {
 	retention *ingest.Retention
 	trending  *trending.Service
 	analytics *ingest.Analytics
+	// dicts is dictionary administration; audit the audit trail that it
+	// and trending moderation record into (an engine.Auditor).
+	dicts *dictionary.Service
+	audit dictionary.LoggedAudit
 	// closers release what the backend holds, in order, after everything
 	// stopped (the engine last).
 	closers []func() error
@@ -87,15 +91,14 @@ func buildBackend(ctx context.Context, cfg config, log *zap.Logger, reg promethe
 }
 
 func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheus.Registerer) (*backend, error) {
-	var analysis engine.AnalysisSettings
-	if cfg.Demo {
-		// The first index version analyzes with the demo dictionaries; an
-		// existing index keeps the settings it was created with.
-		analysis.Synonyms = demo.Synonyms()
-		analysis.UserDictionary = demo.UserDictionary()
+	// The first index version analyzes with the -synonyms / -user-dict
+	// files or the demo dictionaries; an existing index keeps its own.
+	analysis, err := firstAnalysis(cfg)
+	if err != nil {
+		return nil, err
 	}
 	b := &backend{}
-	var err error
+	var rdb *redis.Client
 	var (
 		store      ingest.Store
 		trendStore trending.Store
@@ -148,7 +151,7 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 			return b, err
 		}
 		store = ls
-		rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, DialTimeout: 2 * time.Second,
+		rdb = redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, DialTimeout: 2 * time.Second,
 			ReadTimeout: 3 * time.Second, WriteTimeout: 3 * time.Second})
 		q := redisq.New(rdb, redisq.Config{Stream: cfg.ESPrefix + "searchd:search-logs"})
 		sctx, cancel := context.WithTimeout(ctx, 3*time.Second)
@@ -187,7 +190,13 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 	}
 	b.retention = &ingest.Retention{Store: store, Days: cfg.LogRetentionDays}
 	b.analytics = ingest.NewAnalytics(store, b.queue)
-	if b.trending, err = trending.New(trending.Config{Interval: cfg.TrendingInterval, Counter: trending.CounterConfig{Salt: salt}}, trendStore, reg, log); err != nil {
+	// Dictionaries first: trending moderation records into their audit trail.
+	if err := openDictionaries(ctx, cfg, log, b, rdb); err != nil {
+		return b, err
+	}
+	if b.trending, err = trending.New(trending.Config{Interval: cfg.TrendingInterval, Counter: trending.CounterConfig{Salt: salt},
+		Review:  trending.ReviewConfig{Enabled: cfg.TrendingReview, AutoApprove: cfg.TrendingReviewAuto},
+		Auditor: b.audit}, trendStore, reg, log); err != nil {
 		return b, err
 	}
 	// The trending store closes before the engine (the last closer).

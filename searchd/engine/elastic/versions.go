@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
@@ -108,9 +109,12 @@ func (e *Engine) loadVersions(ctx context.Context, c *es.Client) ([]*version, er
 			continue
 		}
 		_, aliased := info.Aliases[e.alias]
+		_, follows := info.Aliases[e.followAlias()]
+		follows = follows && !aliased
 		out = append(out, &version{
-			Version: engine.Version{Number: n, Name: index, CreatedAt: m.Meta.Searchd.CreatedAt, Analysis: m.Meta.Searchd.Analysis, Live: aliased},
-			index:   index, aliased: aliased,
+			Version: engine.Version{Number: n, Name: index, CreatedAt: m.Meta.Searchd.CreatedAt, Analysis: m.Meta.Searchd.Analysis,
+				Live: aliased, Follows: follows},
+			index: index, aliased: aliased, follows: follows,
 		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
@@ -193,9 +197,18 @@ func (e *Engine) setLive(vs []*version) error {
 	if err := e.withAnalyzer(live); err != nil {
 		return err
 	}
+	var fs []*version
+	for _, v := range vs {
+		if v.follows {
+			if err := e.withAnalyzer(v); err != nil {
+				return err
+			}
+			fs = append(fs, v)
+		}
+	}
 	e.mu.Lock()
 	prev := e.live
-	e.live = live
+	e.live, e.followers = live, fs
 	e.mu.Unlock()
 	if prev != nil && prev.Number != live.Number {
 		e.log.Info("the live version changed", zap.Int("from", prev.Number), zap.Int("to", live.Number))
@@ -243,6 +256,17 @@ func (e *Engine) Versions(ctx context.Context) ([]engine.Version, error) {
 	vs, err := e.loadVersions(ctx, c)
 	if err != nil {
 		return nil, err
+	}
+	// Counts as of now, not of each index's last refresh: a rebuild's
+	// check compares the new version's count with live's.
+	names := make([]string, 0, len(vs))
+	for _, v := range vs {
+		names = append(names, v.index)
+	}
+	if len(names) > 0 {
+		if _, err := c.Refresh(names...).Do(ctx); err != nil {
+			return nil, translate(ctx, "refresh the versions", err)
+		}
 	}
 	out := make([]engine.Version, 0, len(vs))
 	for _, v := range vs {
@@ -310,14 +334,23 @@ func (e *Engine) SwapAlias(ctx context.Context, n int) error {
 }
 
 func (e *Engine) swap(ctx context.Context, c *es.Client, vs []*version, n int) error {
-	if _, err := findVersion(vs, n); err != nil {
+	target, err := findVersion(vs, n)
+	if err != nil {
 		return err
 	}
 	actions := []es.AliasAction{}
 	for _, v := range vs {
 		if v.aliased && v.Number != n {
 			actions = append(actions, es.NewAliasRemoveAction(e.alias).Index(v.index))
+			if target.follows {
+				// The replaced version takes the follower's place in the
+				// same atomic call: no write can reach one and not the other.
+				actions = append(actions, es.NewAliasAddAction(e.followAlias()).Index(v.index))
+			}
 		}
+	}
+	if target.follows {
+		actions = append(actions, es.NewAliasRemoveAction(e.followAlias()).Index(target.index))
 	}
 	actions = append(actions, es.NewAliasAddAction(e.alias).Index(e.indexName(n)))
 	if _, err := c.Alias().Action(actions...).Do(ctx); err != nil {
@@ -327,8 +360,13 @@ func (e *Engine) swap(ctx context.Context, c *es.Client, vs []*version, n int) e
 	// The swap succeeded as one action: vs with the alias on n alone is
 	// what the cluster holds now.
 	for _, v := range vs {
+		if target.follows && v.aliased && v.Number != n {
+			v.follows = true
+		}
 		v.aliased = v.Number == n
 		v.Live = v.aliased
+		v.follows = v.follows && !v.aliased
+		v.Follows = v.follows
 	}
 	return e.setLive(vs)
 }
@@ -339,15 +377,24 @@ func (e *Engine) DropVersion(ctx context.Context, n int) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := e.ctx(ctx)
-	defer cancel()
-	v, err := e.version(ctx, c, n)
+	rctx, cancel := e.ctx(ctx)
+	v, err := e.version(rctx, c, n)
+	cancel()
 	if err != nil {
 		return err
 	}
 	if v.aliased {
 		return engine.Errorf(engine.Conflict, "index version %d is live; swap the alias first", n)
 	}
+	if v.follows {
+		// Every instance stops writing to it before it goes: a write to a
+		// missing index would create it again.
+		if err := e.Unfollow(ctx, n); err != nil {
+			return err
+		}
+	}
+	ctx, cancel = e.ctx(ctx)
+	defer cancel()
 	if _, err := c.DeleteIndex(v.index).Do(ctx); err != nil {
 		return translate(ctx, "drop version "+strconv.Itoa(n), err)
 	}
@@ -404,7 +451,7 @@ func (e *Engine) CopyVersion(ctx context.Context, from, to int, since time.Time)
 	for {
 		rctx, cancel := e.ctx(ctx)
 		s := c.Search(src.index).Query(q).Size(page).Sort("id", true).
-			FetchSourceContext(es.NewFetchSourceContext(true).Include(documentFields...))
+			FetchSourceContext(es.NewFetchSourceContext(true).Include(append(documentFields, "updated_at")...))
 		if after != nil {
 			s = s.SearchAfter(after...)
 		}
@@ -416,24 +463,18 @@ func (e *Engine) CopyVersion(ctx context.Context, from, to int, since time.Time)
 		if len(res.Hits.Hits) == 0 {
 			break
 		}
-		docs := make([]engine.Document, 0, len(res.Hits.Hits))
+		var cp copier
 		for _, h := range res.Hits.Hits {
-			d, err := decodeDocument(h)
-			if err != nil {
+			if err := cp.add(e, h.Id, h.Source); err != nil {
 				return copied, err
 			}
-			docs = append(docs, d)
 		}
-		items, err := e.write(ctx, dst, docs)
+		n, err := cp.write(ctx, e, dst)
+		copied += n
 		if err != nil {
 			return copied, err
 		}
-		for _, it := range items {
-			if it.Error != nil {
-				return copied, fmt.Errorf("elastic: copy %q into %s: %s", it.ID, dst.index, it.Error.Message)
-			}
-		}
-		copied += len(docs)
+		engine.ReportProgress(ctx, len(cp.docs))
 		after = res.Hits.Hits[len(res.Hits.Hits)-1].Sort
 	}
 	rctx, cancel = e.ctx(ctx)
@@ -463,3 +504,101 @@ func (e *Engine) copyVersions(ctx context.Context, c *es.Client, from, to int) (
 
 // escape quotes a name for a URL path.
 func escape(name string) string { return url.PathEscape(name) }
+
+// CopyDocuments implements engine.Engine with multi-gets from the source
+// and bulk writes into the target, versioned like CopyVersion.
+func (e *Engine) CopyDocuments(ctx context.Context, from, to int, ids []string) (int, error) {
+	c, _, err := e.conn()
+	if err != nil {
+		return 0, err
+	}
+	rctx, cancel := e.ctx(ctx)
+	src, dst, err := e.copyVersions(rctx, c, from, to)
+	cancel()
+	if err != nil {
+		return 0, err
+	}
+	const page = 1000
+	copied := 0
+	for start := 0; start < len(ids); start += page {
+		mg := c.Mget()
+		for _, id := range ids[start:min(start+page, len(ids))] {
+			mg = mg.Add(es.NewMultiGetItem().Index(src.index).Id(id))
+		}
+		rctx, cancel := e.ctx(ctx)
+		res, err := mg.Do(rctx)
+		cancel()
+		if err != nil {
+			return copied, translate(ctx, "read from "+src.index, err)
+		}
+		var cp copier
+		for _, d := range res.Docs {
+			if d != nil && d.Found {
+				if err := cp.add(e, d.Id, d.Source); err != nil {
+					return copied, err
+				}
+			}
+		}
+		n, err := cp.write(ctx, e, dst)
+		copied += n
+		if err != nil {
+			return copied, err
+		}
+	}
+	rctx, cancel = e.ctx(ctx)
+	defer cancel()
+	_, err = c.Refresh(dst.index).Do(rctx)
+	return copied, translate(rctx, "refresh "+dst.index, err)
+}
+
+// copier collects documents read from one version for a copy into
+// another, each with the update time it had (its version in the target).
+type copier struct {
+	docs []engine.Document
+	at   []time.Time
+	seen map[string]bool
+}
+
+// add decodes one stored document; an id already added is skipped.
+func (c *copier) add(e *Engine, id string, raw json.RawMessage) error {
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
+	if c.seen[id] {
+		return nil
+	}
+	c.seen[id] = true
+	var s source
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return fmt.Errorf("elastic: document %q: %w", id, err)
+	}
+	if s.ID == "" {
+		s.ID = id
+	}
+	if s.UpdatedAt.IsZero() {
+		s.UpdatedAt = e.stamp()
+	}
+	c.docs, c.at = append(c.docs, s.Document), append(c.at, s.UpdatedAt)
+	return nil
+}
+
+// write bulk-writes the documents into dst and returns how many it wrote.
+// A 409 means a newer write (or a delete) reached dst after the document
+// was read: that one wins (follow.go), so it is skipped, not an error.
+func (c *copier) write(ctx context.Context, e *Engine, dst *version) (int, error) {
+	items, err := e.write(ctx, dst, c.docs, c.at)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, it := range items {
+		switch {
+		case it.Error == nil:
+			n++
+		case it.Status == http.StatusConflict:
+		default:
+			return n, fmt.Errorf("elastic: copy %q into %s: %s", it.ID, dst.index, it.Error.Message)
+		}
+	}
+	return n, nil
+}
