@@ -24,8 +24,45 @@ const (
 	boostPrefer = 20
 )
 
-// preferCompletions returns p with Prefer set from a sample of its
-// matches, or p unchanged when it has no 초성 or jamo prefix.
+// rankByCompletions runs p once for the first completionSample matches,
+// counts the completions in them and orders those matches so that
+// documents with the most common completions come first (score order
+// within each group), returning the page p asks for. ok is false when p
+// has no 초성 or jamo prefix, is not sorted by relevance, or asks for a
+// page past the sample; the caller then runs p as it is.
+func (s *Service) rankByCompletions(ctx context.Context, a Analyzer, p engine.Plan) (engine.Result, bool, error) {
+	if (p.Chosung == "" && p.JamoPrefix == "") || p.Sort != engine.SortRelevance || p.From+p.Size > completionSample {
+		return engine.Result{}, false, nil
+	}
+	sample := p
+	sample.From, sample.Size = 0, completionSample
+	r, err := s.eng.Search(ctx, sample)
+	if err != nil {
+		return engine.Result{}, false, err
+	}
+	words, docWords := completionsOf(a, r.Hits, p)
+	rank := func(i int) int {
+		for k, w := range words {
+			if docWords[i][w] {
+				return k
+			}
+		}
+		return len(words)
+	}
+	order := make([]int, len(r.Hits))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(x, y int) bool { return rank(order[x]) < rank(order[y]) })
+	out := engine.Result{Total: r.Total, Hits: make([]engine.Hit, 0, p.Size)}
+	for _, i := range order[min(p.From, len(order)):min(p.From+p.Size, len(order))] {
+		out.Hits = append(out.Hits, r.Hits[i])
+	}
+	return out, true, nil
+}
+
+// preferCompletions returns p with Prefer set to its most common
+// completions among a sample of its matches (for pages past the sample).
 func (s *Service) preferCompletions(ctx context.Context, a Analyzer, p engine.Plan) (engine.Plan, error) {
 	if p.Chosung == "" && p.JamoPrefix == "" {
 		return p, nil
@@ -36,8 +73,21 @@ func (s *Service) preferCompletions(ctx context.Context, a Analyzer, p engine.Pl
 	if err != nil {
 		return p, err
 	}
+	words, _ := completionsOf(a, r.Hits, p)
+	out := p
+	out.Prefer = nil
+	for i, w := range words {
+		out.Prefer = append(out.Prefer, engine.PreferTerm{Jamo: hangul.Jamo(w), Boost: boostPrefer * float64(maxPrefer-i) / maxPrefer})
+	}
+	return out, nil
+}
+
+// completionsOf returns the maxPrefer words completing p that most of hits
+// hold (most common first) and, per hit, the completions it holds.
+func completionsOf(a Analyzer, hits []engine.Hit, p engine.Plan) ([]string, []map[string]bool) {
 	counts := map[string]int{}
-	for _, h := range r.Hits {
+	docWords := make([]map[string]bool, len(hits))
+	for i, h := range hits {
 		seen := map[string]bool{}
 		for _, text := range []string{h.Document.Title, h.Document.Body} {
 			for _, t := range a.Query(text) {
@@ -47,6 +97,7 @@ func (s *Service) preferCompletions(ctx context.Context, a Analyzer, p engine.Pl
 				}
 			}
 		}
+		docWords[i] = seen
 	}
 	words := make([]string, 0, len(counts))
 	for w := range counts {
@@ -58,12 +109,7 @@ func (s *Service) preferCompletions(ctx context.Context, a Analyzer, p engine.Pl
 		}
 		return words[i] < words[j]
 	})
-	out := p
-	out.Prefer = nil
-	for i, w := range words[:min(len(words), maxPrefer)] {
-		out.Prefer = append(out.Prefer, engine.PreferTerm{Jamo: hangul.Jamo(w), Boost: boostPrefer * float64(maxPrefer-i) / maxPrefer})
-	}
-	return out, nil
+	return words[:min(len(words), maxPrefer)], docWords
 }
 
 // completes reports whether term is a word the plan's 초성 spell exactly

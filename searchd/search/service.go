@@ -176,13 +176,25 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 	if spaced := joinSpaced(plan, queryBody(q.Text, plan), spans); len(spaced.Terms) != len(plan.Terms) {
 		used = spaced
 	}
+	// 초성 and mid-syllable queries: the most common completions first,
+	// from one sample of the matches when the page lies within it.
+	ranked := false
 	if q.Sort == engine.SortRelevance {
-		if used, err = s.preferCompletions(ctx, a, used); err != nil {
+		p := used
+		p.Filters, p.Sort, p.From, p.Size, p.Mode = base.Filters, base.Sort, base.From, base.Size, engine.MatchAll
+		if res, ranked, err = s.rankByCompletions(ctx, a, p); err != nil {
 			return resp, err
 		}
+		if !ranked {
+			if used, err = s.preferCompletions(ctx, a, used); err != nil {
+				return resp, err
+			}
+		}
 	}
-	if res, err = run(used, engine.MatchAll); err != nil {
-		return resp, err
+	if !ranked {
+		if res, err = run(used, engine.MatchAll); err != nil {
+			return resp, err
+		}
 	}
 	// A query typed in the wrong keyboard layout usually still matches a
 	// few documents by accident (dudghk: a stray Latin word); the converted
