@@ -146,9 +146,9 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 	resp := engine.SearchResponse{Query: q.Text, Page: q.Page, Size: q.Size, Match: engine.MatchAll, Hits: []engine.Hit{}}
 	plan, normalized, toks := planTokens(a, q.Text)
 	resp.Normalized = normalized
-	base := engine.Plan{Filters: q.Filters, Sort: q.Sort, From: (q.Page - 1) * q.Size, Size: q.Size}
+	base := engine.Plan{Filters: q.Filters, Sort: q.Sort, From: (q.Page - 1) * q.Size, Size: q.Size, FacetSize: engine.DefaultFacetSize}
 	run := func(p engine.Plan, mode engine.MatchMode) (engine.Result, error) {
-		p.Filters, p.Sort, p.From, p.Size, p.Mode = base.Filters, base.Sort, base.From, base.Size, mode
+		p.Filters, p.Sort, p.From, p.Size, p.Mode, p.FacetSize = base.Filters, base.Sort, base.From, base.Size, mode, base.FacetSize
 		return s.eng.Search(ctx, p)
 	}
 
@@ -210,7 +210,7 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 			}
 		}
 	}
-	resp.Total = res.Total
+	resp.Total, resp.Facets = res.Total, res.Facets
 	if res.Hits != nil {
 		resp.Hits = res.Hits
 	}

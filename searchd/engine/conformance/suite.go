@@ -20,6 +20,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Search", func(t *testing.T) { runSearch(t, open) })
 	t.Run("Documents", func(t *testing.T) { runDocuments(t, open) })
 	t.Run("Versions", func(t *testing.T) { runVersions(t, open) })
+	t.Run("Facets", func(t *testing.T) { runFacets(t, open) })
 }
 
 // fixture opens an engine and indexes the suite's documents.
