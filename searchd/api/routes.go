@@ -60,6 +60,7 @@ func (s *Server) routes(r *gin.Engine, extra []Route) (err error) {
 	admin.GET("/trending/candidates", s.trendingCandidates)
 	admin.GET("/analytics/top-queries", s.topQueries)
 	admin.GET("/analytics/zero-result-queries", s.zeroResultQueries)
+	admin.GET("/analytics/volume", s.searchVolume)
 	admin.GET("/ingest/dead-letters", s.deadLetters)
 
 	for _, e := range extra {

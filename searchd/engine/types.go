@@ -69,6 +69,9 @@ type Query struct {
 	Sort    Sort
 	Page    int // 1-based
 	Size    int
+	// AsTyped runs the query as typed: no keyboard-layout switch and no
+	// "did you mean" correction (the link under a corrected result).
+	AsTyped bool
 }
 
 // PlanTerm is one analyzed query term with the forms engines match it by.

@@ -166,7 +166,7 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 	// A query typed in the wrong keyboard layout usually still matches a
 	// few documents by accident (dudghk: a stray Latin word); the converted
 	// query (영화) wins when it finds many times more.
-	if res.Total < keyboardCheckBelow {
+	if res.Total < keyboardCheckBelow && !q.AsTyped {
 		if alt := keyboardAlternative(q.Text); alt != "" {
 			altPlan, _ := planText(a, alt)
 			if !altPlan.MatchesAll() {
@@ -192,7 +192,7 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 			res, resp.Match = r, engine.MatchAny
 		}
 	}
-	if res.Total == 0 && len(plan.Terms) > 0 {
+	if res.Total == 0 && len(plan.Terms) > 0 && !q.AsTyped {
 		corrected, err := s.correct(ctx, a, plan)
 		if err != nil {
 			return resp, err

@@ -80,6 +80,9 @@ func runFacets(t *testing.T, open Opener) {
 		{name: "region partial segment", query: engine.Query{Filters: engine.Filters{Region: "서울 강"}}, exact: true},
 		{name: "region with text", query: engine.Query{Text: "모임", Filters: engine.Filters{Region: "서울"}},
 			want: []string{"iphone-photo", "book-club"}, notWant: []string{"samjeon-club", "night-walk"}},
+		// The page's "search what I typed" link: no correction applied.
+		{name: "as typed is not corrected", query: engine.Query{Text: "포드게임", AsTyped: true}, exact: true},
+		{name: "as typed keeps the layout", query: engine.Query{Text: "tkatjd", AsTyped: true}, exact: true},
 	}
 	for _, c := range regions {
 		t.Run(c.name, func(t *testing.T) { c.check(t, mustSearch(t, s, c.query)) })
