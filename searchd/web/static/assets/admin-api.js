@@ -24,7 +24,7 @@ export function signOut() {
 function authHeaders() {
   const s = session();
   if (!s) throw new ApiError(401, 'unauthorized', '로그인이 필요합니다.');
-  return { Authorization: `Bearer ${s.token}`, 'X-Admin-User': s.name };
+  return { Authorization: `Bearer ${s.token}`, 'X-Admin-User': encodeURIComponent(s.name) };
 }
 
 // admin calls an admin route (path below /api/v1/admin).

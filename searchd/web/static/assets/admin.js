@@ -36,6 +36,7 @@ function show() {
   }
   replace($('whoami'), h('span', { text: `${s.name} 님` }), ' ',
     h('button', { type: 'button', class: 'small', onclick: () => { signOut(); show(); } }, '로그아웃'));
+  banner('');
   const want = location.hash.slice(1);
   const cur = PANELS.includes(want) ? want : 'dict';
   for (const p of PANELS) $(p).hidden = p !== cur;

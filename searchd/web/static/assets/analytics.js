@@ -14,6 +14,13 @@ function queryTable(qs, empty) {
       h('td', { class: 'num', text: formatNumber(q.count) })))));
 }
 
+function deadTable(dead) {
+  if (!dead.length) return h('p', { class: 'muted', text: '처리하지 못한 로그가 없습니다.' });
+  return h('table', {}, h('thead', {}, h('tr', {}, ['시각', '종류', '이유', '이벤트'].map((t) => h('th', { scope: 'col', text: t })))),
+    h('tbody', {}, dead.map((d) => h('tr', {}, h('td', { text: new Date(d.failed_at).toLocaleString('ko-KR') }),
+      h('td', { text: d.class }), h('td', { text: d.reason }), h('td', {}, h('code', { text: d.event_id || d.message_id }))))));
+}
+
 const failed = (el, err) => replace(el, h('p', { class: 'error', text: err.message }));
 
 export function mountAnalytics() {
@@ -37,10 +44,7 @@ export function mountAnalytics() {
       }, (err) => failed($('volume'), err)),
       admin(`/analytics/top-queries?${range}&size=20`).then((r) => replace($('top-queries'), queryTable(r.queries, '이 기간의 검색이 없습니다.')), (err) => failed($('top-queries'), err)),
       admin(`/analytics/zero-result-queries?${range}&size=20`).then((r) => replace($('zero-queries'), queryTable(r.queries, '결과 없는 검색이 없습니다.')), (err) => failed($('zero-queries'), err)),
-      admin('/ingest/dead-letters?size=20').then((r) => replace($('dead-letters'), r.dead_letters.length === 0 ? h('p', { class: 'muted', text: '처리하지 못한 로그가 없습니다.' })
-        : h('table', {}, h('thead', {}, h('tr', {}, ['시각', '종류', '이유', '이벤트'].map((t) => h('th', { scope: 'col', text: t })))),
-          h('tbody', {}, r.dead_letters.map((d) => h('tr', {}, h('td', { text: new Date(d.failed_at).toLocaleString('ko-KR') }),
-            h('td', { text: d.class }), h('td', { text: d.reason }), h('td', {}, h('code', { text: d.event_id || d.message_id })))))))), (err) => failed($('dead-letters'), err)),
+      admin('/ingest/dead-letters?size=20').then((r) => replace($('dead-letters'), deadTable(r.dead_letters)), (err) => failed($('dead-letters'), err)),
     ]);
   }
 
@@ -60,7 +64,7 @@ export async function loadIndex() {
       h('dt', { text: '사용 중인 버전' }), h('dd', { text: String(st.version) }),
       h('dt', { text: '문서 수' }), h('dd', { text: formatNumber(st.docs) })));
     const versions = vs.versions || vs;
-    replace($('versions'), h('table', {}, h('thead', {}, h('tr', {}, ['버전', '이름', '문서 수', '만든 시각', '상태'].map((t) => h('th', { scope: 'col', text: t })))),
+    replace($('versions'), h('table', {}, h('thead', {}, h('tr', {}, [['버전'], ['이름'], ['문서 수', 'num'], ['만든 시각'], ['상태']].map(([t, cls]) => h('th', { scope: 'col', class: cls, text: t })))),
       h('tbody', {}, versions.map((v) => h('tr', {}, h('td', { text: String(v.version) }), h('td', {}, h('code', { text: v.name })),
         h('td', { class: 'num', text: formatNumber(v.docs) }), h('td', { text: new Date(v.created_at).toLocaleString('ko-KR') }),
         h('td', { text: v.live ? '사용 중' : '보관' }))))));

@@ -7,6 +7,11 @@ import { renderTrending } from './trending.js';
 
 const $ = (id) => document.getElementById(id);
 const lines = (s) => s.split('\n').map((x) => x.trim()).filter(Boolean);
+// Why a keyword is or is not shown, in words (trending's reason codes).
+const REASONS = {
+  shown: '노출 중', blocked: '차단 목록', low_volume: '검색 수가 적음', not_rising: '평소보다 늘지 않음',
+  low_score: '상승 점수가 낮음', too_few_users: '검색한 사람 수가 적음', below_top: '순위 밖',
+};
 const num = (x, d = 1) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '–');
 
 export function mountModeration({ banner }) {
@@ -23,7 +28,8 @@ export function mountModeration({ banner }) {
       const r = await admin('/trending/candidates');
       const cs = r.candidates || [];
       replace($('candidates'), cs.length === 0 ? h('p', { class: 'muted', text: '아직 후보가 없습니다.' }) : h('table', {},
-        h('thead', {}, h('tr', {}, ['키워드', '최근 (분당)', '평소 예상 (분당)', '사용자', '점수', '노출', '이유'].map((t) => h('th', { scope: 'col', text: t })))),
+        h('thead', {}, h('tr', {}, [['키워드'], ['최근 (분당)', 'num'], ['평소 예상 (분당)', 'num'], ['사용자', 'num'], ['점수', 'num'], ['노출'], ['이유']]
+          .map(([t, cls]) => h('th', { scope: 'col', class: cls, text: t })))),
         h('tbody', {}, cs.map((c) => h('tr', { class: c.shown ? 'shown' : '' },
           h('th', { scope: 'row', text: c.keyword || c.key }),
           h('td', { class: 'num', text: num(c.recent_per_min, 2) }),
@@ -31,7 +37,7 @@ export function mountModeration({ banner }) {
           h('td', { class: 'num', text: c.users < 0 ? '–' : formatNumber(c.users) }),
           h('td', { class: 'num', text: num(c.score, 2) }),
           h('td', { text: c.shown ? `${c.rank}위` : '아니요' }),
-          h('td', { text: c.reason || '' }))))));
+          h('td', { text: REASONS[c.reason] || c.reason || '' }))))));
     } catch (err) {
       replace($('candidates'), h('p', { class: 'error', text: err.message }));
     }

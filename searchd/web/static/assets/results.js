@@ -96,13 +96,14 @@ export function renderPager(el, search, resp, onNavigate) {
   const cur = Math.min(search.page, last);
   const from = Math.max(1, Math.min(cur - 2, last - 4));
   const to = Math.min(last, from + 4);
-  const go = (p, text, label) => (p === cur
+  // Visible text is the accessible name; the nav is labelled 페이지.
+  const go = (p, text, rel) => (p === cur && !rel
     ? h('span', { class: 'page current', 'aria-current': 'page' }, text)
-    : h('a', { class: 'page', href: pageURL({ ...search, page: p }), 'aria-label': label,
+    : h('a', { class: 'page', href: pageURL({ ...search, page: p }), rel,
       onclick: (e) => { e.preventDefault(); onNavigate({ ...search, page: p }); } }, text));
   const pages = [];
-  if (cur > 1) pages.push(go(cur - 1, '‹ 이전', '이전 페이지'));
-  for (let p = from; p <= to; p++) pages.push(go(p, String(p), `${p}페이지`));
-  if (cur < last) pages.push(go(cur + 1, '다음 ›', '다음 페이지'));
+  if (cur > 1) pages.push(go(cur - 1, '이전', 'prev'));
+  for (let p = from; p <= to; p++) pages.push(go(p, String(p)));
+  if (cur < last) pages.push(go(cur + 1, '다음', 'next'));
   replace(el, pages);
 }

@@ -64,9 +64,16 @@ const box = mountSearchBox({
 $('sort').addEventListener('change', (e) => navigate({ ...store.get().search, sort: e.target.value, page: 1 }));
 window.addEventListener('popstate', () => run(fromURL(location.search)));
 
+let shown = null; // the search the box was last set from
+
 function render(st) {
   const { search } = st;
-  box.setValue(search.q);
+  // The box follows navigation only: other updates (a trending refresh)
+  // must never overwrite what the user is typing.
+  if (search !== shown) {
+    shown = search;
+    box.setValue(search.q);
+  }
   $('sort').value = search.sort;
   document.title = search.q ? `${search.q} - 검색 · searchd` : '검색 · searchd';
   document.body.classList.toggle('loading', st.loading);

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// browserAdmin: the console signs in, moderates trending, shows analytics
+// and the index, and runs the dictionary workflow when its API is there.
+func browserAdmin(t *testing.T, browser context.Context, base, axe string) {
+	p := newPage(t, browser)
+	signIn(t, p, base)
+	if got := js[string](p, `sessionStorage.getItem('searchd.admin') || ''`); !strings.Contains(got, browserAdminToken) {
+		t.Errorf("the token is not in sessionStorage: %q", got)
+	}
+	if got := js[string](p, `localStorage.getItem('searchd.admin') || ''`); got != "" {
+		t.Errorf("the token leaked into localStorage")
+	}
+
+	t.Run("analytics and index", func(t *testing.T) {
+		p.do("open the tab", chromedp.Navigate(base+"/admin#analytics"))
+		p.waitJS("the volume chart", `document.querySelector('#volume svg path.line') !== null`)
+		p.waitJS("the top queries", `document.querySelector('#top-queries').textContent.includes('등산')`)
+		p.screenshot("admin-analytics", true)
+		p.checkAccessibility("/admin#analytics", axe)
+		p.do("open the index tab", chromedp.Navigate(base+"/admin#index"))
+		p.waitJS("the versions", `document.querySelectorAll('#versions tbody tr').length > 0 && document.getElementById('stats').textContent.includes('문서 수')`)
+	})
+
+	t.Run("errors in words", func(t *testing.T) {
+		q := newPage(t, browser)
+		q.do("open", chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.ID("token")),
+			chromedp.SendKeys(chromedp.ID("token"), "wrong-token-0123456789"), chromedp.SendKeys(chromedp.ID("admin-name"), "x"),
+			chromedp.Click(chromedp.CSS("#signin-form button[type=submit]")))
+		q.waitJS("the sign-in error", `document.getElementById('signin-error').textContent === '토큰이 맞지 않습니다.'`)
+	})
+
+	t.Run("dictionary workflow", func(t *testing.T) {
+		resp, err := http.Get(base + "/api/v1/admin/dictionaries")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusNotFound {
+			t.Skip(errNoDictionaries)
+		}
+		browserDictionary(t, p, base, axe)
+	})
+}
+
+// browserDictionary: a broken synonym line shows its error at that line;
+// fixed, previewed and applied with the progress bar to the end, search
+// finds the new synonym; rolled back, it does not.
+func browserDictionary(t *testing.T, p *page, base, axe string) {
+	p.do("open the tab", chromedp.Navigate(base+"/admin#dict"))
+	p.waitJS("the live dictionary", `document.getElementById('syn-text').value.length > 0`)
+	lines := js[int](p, `document.getElementById('syn-text').value.split('\n').length`)
+	// A broken rule on a new last line.
+	p.do("type a broken rule", chromedp.Click(chromedp.ID("syn-text")),
+		chromedp.Evaluate[chromedp.Void](`(t => { t.setSelectionRange(t.value.length, t.value.length); })(document.getElementById('syn-text'))`),
+		chromedp.SendKeys(chromedp.ID("syn-text"), "\n밤산책 =>"))
+	broken := lines + 1
+	p.waitJS("the inline error at its line", `document.querySelector('#syn-problems .problem.error')?.dataset.line === '`+itoa(broken)+`' &&
+		document.querySelector('.editor[data-for=syn-text] .gutter .ln.error')?.dataset.line === '`+itoa(broken)+`'`)
+	p.screenshot("admin-editor-error", false)
+	p.checkAccessibility("/admin#dict", axe)
+	// Fix it: 밤산책 and 야간산책 become one group.
+	p.do("fix it", chromedp.SendKeys(chromedp.ID("syn-text"), " 야간산책"))
+	p.waitJS("no errors", `document.querySelectorAll('#syn-problems .problem.error').length === 0 && document.getElementById('validity').textContent !== '검사 중…'`)
+	p.do("preview", setValue("preview-queries", "야간산책"), chromedp.Click(chromedp.ID("preview-btn")))
+	p.waitJS("the preview", `document.querySelector('#preview-body .diff li') !== null`)
+	p.do("apply", chromedp.SendKeys(chromedp.ID("apply-message"), "밤산책 동의어"), chromedp.Click(chromedp.ID("apply-btn")))
+	p.waitJS("the progress bar", `!document.getElementById('job').hidden`)
+	if _, err := chromedp.Run(p.ctx, chromedp.Poll[bool](`document.getElementById('job').dataset.finished === 'true'`, chromedp.WithPollingTimeout(3*time.Minute))); err != nil {
+		t.Fatalf("the job did not finish: %v", err)
+	}
+	if got := js[[]float64](p, `[document.getElementById('job-progress').value, document.getElementById('job-progress').max]`); got[0] != got[1] {
+		t.Errorf("progress %v, want the bar at its end", got)
+	}
+	var found bool
+	waitFor(t, "the new synonym in search", 30*time.Second, func() bool {
+		found = searchFinds(t, base, "야간산책", "밤산책")
+		return found
+	})
+	p.do("roll back", chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
+		chromedp.Click(chromedp.CSS("#history tbody tr:nth-child(2) button.rollback")))
+	waitFor(t, "the rollback", 3*time.Minute, func() bool { return !searchFinds(t, base, "야간산책", "밤산책") })
+}
+
+// browserModeration: the trending tab shows the widget and the candidate
+// pool; blocking a keyword takes it out of the widget at once.
+func browserModeration(t *testing.T, browser context.Context, base, axe string) {
+	p := newPage(t, browser)
+	signIn(t, p, base)
+	p.do("open the tab", chromedp.Navigate(base+"/admin#trending"))
+	p.waitJS("the candidate pool", `document.querySelectorAll('#candidates tbody tr').length > 0`)
+	p.waitJS("the widget as users see it", `[...document.querySelectorAll('#trending-widget .keyword')].some(k => k.textContent.includes('등산'))`)
+	p.screenshot("admin-trending", true)
+	p.checkAccessibility("/admin#trending", axe)
+	// Blocking the keyword takes it out of the widget at once.
+	keyword := js[string](p, `[...document.querySelectorAll('#trending-widget .keyword')].find(k => k.textContent.includes('등산')).textContent`)
+	p.do("block it", setValue("block-exact", keyword), chromedp.Click(chromedp.CSS("#blocklist-form button[type=submit]")))
+	p.waitJS("the saved note", `document.getElementById('block-status').textContent.includes('저장했습니다')`)
+	p.waitJS("the keyword gone from the widget", `![...document.querySelectorAll('#trending-widget .keyword')].some(k => k.textContent.includes('등산'))`)
+	p.do("unblock", setValue("block-exact", ""), chromedp.Click(chromedp.CSS("#blocklist-form button[type=submit]")))
+	p.waitJS("saved again", `document.getElementById('block-status').textContent.includes('저장했습니다')`)
+}
