@@ -226,6 +226,33 @@ func TestBrowser(t *testing.T) {
 		p.waitJS("the unfiltered search", fmt.Sprintf(`!location.search.includes('category') && document.getElementById('summary').textContent === %s`, jsString(total)))
 	})
 
+	t.Run("markup in documents stays text", func(t *testing.T) {
+		doc := `{"id":"markup-probe","title":"<img src=x onerror=\"window.__pwned=1\"> 칠판 <b>모임</b>","body":"<script>window.__pwned=2</script> 칠판 &amp; 분필","created_at":"2026-11-01T00:00:00Z"}`
+		req, _ := http.NewRequest(http.MethodPut, base+"/api/v1/documents/markup-probe?refresh=true", strings.NewReader(doc))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode >= 300 {
+			t.Fatalf("put = %d", resp.StatusCode)
+		}
+		p := newPage(t, browser)
+		p.do("search it", chromedp.Navigate(base+"/?q="+url.QueryEscape("칠판")))
+		p.waitJS("the document", `document.querySelector('#results .hit-title em') !== null`)
+		if n := js[int](p, `document.querySelectorAll('#results img, #results b, #results script').length`); n != 0 {
+			t.Errorf("%d elements from document text reached the page", n)
+		}
+		title := js[string](p, `document.querySelector('#results .hit-title').textContent`)
+		body := js[string](p, `document.querySelector('#results .hit-body').textContent`)
+		if !strings.Contains(title, `<img src=x onerror="window.__pwned=1">`) || !strings.Contains(title, "<b>모임</b>") || !strings.Contains(body, "&amp; 분필") {
+			t.Errorf("the text is not shown as written: title %q, body %q", title, body)
+		}
+		if js[bool](p, `window.__pwned !== undefined`) {
+			t.Error("document text ran as script")
+		}
+	})
+
 	t.Run("shared link", func(t *testing.T) {
 		p := newPage(t, browser)
 		p.do("open a shared URL", chromedp.Navigate(base+"/?q="+url.QueryEscape("모임")+"&sort=recent&page=2"))
