@@ -61,6 +61,11 @@ func TestBrowser(t *testing.T) {
 		sp.waitJS("the keyword on the page", `[...document.querySelectorAll('#trending .keyword')].some(k => k.textContent.includes('등산'))`)
 		sp.do("click it", chromedp.Click(chromedp.CSS("#trending .trending-list a")))
 		sp.waitJS("its results", `new URLSearchParams(location.search).get('q').includes('등산') && document.querySelectorAll('#results .hit').length > 0`)
+		sp.viewport(1280, 900, false)
+		sp.do("open a search", chromedp.Navigate(base+"/?q="+url.QueryEscape("보드게임")))
+		sp.waitJS("results", `document.querySelectorAll('#results .hit').length > 0`)
+		sp.waitJS("the keyword still in the widget", `[...document.querySelectorAll('#trending .keyword')].some(k => k.textContent.includes('등산'))`)
+		sp.screenshot("search-with-trending", false)
 		// Moderation, while the keyword is still rising (later searches of
 		// other keywords on this fresh service make it look usual again).
 		browserModeration(t, browser, base, axe)
@@ -202,6 +207,7 @@ func TestBrowser(t *testing.T) {
 		}
 		total := js[string](p, `document.getElementById('summary').textContent`)
 		p.screenshot("search-desktop", true)
+		p.screenshot("search-results", false)
 
 		// A category facet narrows the results to its count and goes in the URL.
 		value := js[string](p, `document.querySelector('#facets a[data-field=category]').dataset.value`)

@@ -24,6 +24,8 @@ const moderation = mountModeration({ banner });
 const analytics = mountAnalytics();
 const loaders = { dict: dict.load, trending: moderation.load, analytics: analytics.load, index: loadIndex };
 
+let shown = '';
+
 function show() {
   const s = session();
   $('signin').hidden = Boolean(s);
@@ -44,7 +46,9 @@ function show() {
     if (a.hash === `#${cur}`) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
-  loaders[cur]().catch((err) => banner(err.message));
+  shown = cur;
+  // An answer that arrives after the admin moved on is not shown.
+  loaders[cur]().catch((err) => { if (shown === cur) banner(err.message); });
 }
 
 $('signin-form').addEventListener('submit', async (e) => {

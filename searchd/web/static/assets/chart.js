@@ -25,8 +25,10 @@ export function volumeChart(points, { label, width = 720, height = 240, format =
   const y = (c) => pad.t + hgt - (c / max) * hgt;
   const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label, class: 'chart' });
   svg.append(s('title', {}, label));
-  for (let i = 0; i <= 4; i++) {
-    const v = (max * i) / 4;
+  // Integer gridlines: 5, 4 or 2 steps, whichever divides the maximum.
+  const steps = [5, 4, 2, 1].find((n) => Number.isInteger(max / n));
+  for (let i = 0; i <= steps; i++) {
+    const v = (max * i) / steps;
     svg.append(s('line', { x1: pad.l, x2: width - pad.r, y1: y(v), y2: y(v), class: 'grid' }));
     svg.append(s('text', { x: pad.l - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'axis' }, Number.isInteger(v) ? v : v.toFixed(1)));
   }
