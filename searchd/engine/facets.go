@@ -33,6 +33,19 @@ func SortFacetCounts(fc []FacetCount, size int) []FacetCount {
 	return fc
 }
 
+// BuildFacets collects counts(field) for every facet field, each in the
+// order Facets promises and cut to size; nil when size ≤ 0 (not asked).
+func BuildFacets(size int, counts func(field string) []FacetCount) Facets {
+	if size <= 0 {
+		return nil
+	}
+	out := Facets{}
+	for _, f := range FacetFields() {
+		out[f] = SortFacetCounts(append([]FacetCount{}, counts(f)...), size)
+	}
+	return out
+}
+
 // RegionPrefix is what a region path below region starts with: region
 // filters match region itself or values starting with RegionPrefix(region).
 func RegionPrefix(region string) string { return region + " " }

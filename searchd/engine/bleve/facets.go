@@ -25,20 +25,15 @@ func addFacets(req *blevesearch.SearchRequest, size int) {
 	}
 }
 
-// facets converts Bleve's term facets, in the order engine.Facets promises.
+// facets converts Bleve's term facets.
 func facets(res *blevesearch.SearchResult, size int) engine.Facets {
-	if size <= 0 {
-		return nil
-	}
-	out := engine.Facets{}
-	for _, f := range engine.FacetFields() {
-		fc := []engine.FacetCount{}
+	return engine.BuildFacets(size, func(f string) []engine.FacetCount {
+		var fc []engine.FacetCount
 		if fr, ok := res.Facets[f]; ok && fr != nil {
 			for _, t := range fr.Terms.Terms() {
 				fc = append(fc, engine.FacetCount{Value: t.Term, Count: int64(t.Count)})
 			}
 		}
-		out[f] = engine.SortFacetCounts(fc, size)
-	}
-	return out
+		return fc
+	})
 }

@@ -31,18 +31,13 @@ func withFacets(s *es.SearchService, size int) *es.SearchService {
 
 // facets reads the aggregations withFacets asked for.
 func facets(res *es.SearchResult, size int) engine.Facets {
-	if size <= 0 {
-		return nil
-	}
-	out := engine.Facets{}
-	for _, f := range engine.FacetFields() {
-		fc := []engine.FacetCount{}
+	return engine.BuildFacets(size, func(f string) []engine.FacetCount {
+		var fc []engine.FacetCount
 		if agg, ok := res.Aggregations.Terms(f); ok {
 			for _, b := range agg.Buckets {
 				fc = append(fc, engine.FacetCount{Value: fmt.Sprint(b.Key), Count: b.DocCount})
 			}
 		}
-		out[f] = engine.SortFacetCounts(fc, size)
-	}
-	return out
+		return fc
+	})
 }
