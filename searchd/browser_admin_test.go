@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // browserAdmin: the console signs in, moderates trending, shows analytics
@@ -59,22 +60,25 @@ func browserAdmin(t *testing.T, browser context.Context, base, axe string) {
 func browserDictionary(t *testing.T, p *page, base, axe string) {
 	p.do("open the tab", chromedp.Navigate(base+"/admin#dict"))
 	p.waitJS("the live dictionary", `document.getElementById('syn-text').value.length > 0`)
-	lines := js[int](p, `document.getElementById('syn-text').value.split('\n').length`)
-	// A broken rule on a new last line.
+	lines := js[int](p, `document.getElementById('syn-text').value.replace(/\n$/, '').split('\n').length`)
+	// A broken rule on a new last line: a one-way rule with nothing after =>.
 	p.do("type a broken rule", chromedp.Click(chromedp.ID("syn-text")),
-		chromedp.Evaluate[chromedp.Void](`(t => { t.setSelectionRange(t.value.length, t.value.length); })(document.getElementById('syn-text'))`),
-		chromedp.SendKeys(chromedp.ID("syn-text"), "\n밤산책 =>"))
+		chromedp.Evaluate[chromedp.Void](`(t => { t.value = t.value.replace(/\n$/, ''); t.setSelectionRange(t.value.length, t.value.length); })(document.getElementById('syn-text'))`),
+		chromedp.SendKeys(chromedp.ID("syn-text"), "\n랜턴, 쀍뛟 =>"))
 	broken := lines + 1
 	p.waitJS("the inline error at its line", `document.querySelector('#syn-problems .problem.error')?.dataset.line === '`+itoa(broken)+`' &&
 		document.querySelector('.editor[data-for=syn-text] .gutter .ln.error')?.dataset.line === '`+itoa(broken)+`'`)
 	p.screenshot("admin-editor-error", false)
 	p.checkAccessibility("/admin#dict", axe)
-	// Fix it: 밤산책 and 야간산책 become one group.
-	p.do("fix it", chromedp.SendKeys(chromedp.ID("syn-text"), " 야간산책"))
+	// Fix it: 쀍뛟 (a word no document has) joins 랜턴's group.
+	if searchFinds(t, base, "쀍뛟", "랜턴") {
+		t.Fatal("쀍뛟 finds 랜턴 before the apply")
+	}
+	p.do("fix it", chromedp.KeyEvent(kb.Backspace), chromedp.KeyEvent(kb.Backspace), chromedp.KeyEvent(kb.Backspace))
 	p.waitJS("no errors", `document.querySelectorAll('#syn-problems .problem.error').length === 0 && document.getElementById('validity').textContent !== '검사 중…'`)
-	p.do("preview", setValue("preview-queries", "야간산책"), chromedp.Click(chromedp.ID("preview-btn")))
+	p.do("preview", setValue("preview-queries", "쀍뛟"), chromedp.Click(chromedp.ID("preview-btn")))
 	p.waitJS("the preview", `document.querySelector('#preview-body .diff li') !== null`)
-	p.do("apply", chromedp.SendKeys(chromedp.ID("apply-message"), "밤산책 동의어"), chromedp.Click(chromedp.ID("apply-btn")))
+	p.do("apply", chromedp.SendKeys(chromedp.ID("apply-message"), "랜턴 동의어"), chromedp.Click(chromedp.ID("apply-btn")))
 	p.waitJS("the progress bar", `!document.getElementById('job').hidden`)
 	if _, err := chromedp.Run(p.ctx, chromedp.Poll[bool](`document.getElementById('job').dataset.finished === 'true'`, chromedp.WithPollingTimeout(3*time.Minute))); err != nil {
 		t.Fatalf("the job did not finish: %v", err)
@@ -82,14 +86,12 @@ func browserDictionary(t *testing.T, p *page, base, axe string) {
 	if got := js[[]float64](p, `[document.getElementById('job-progress').value, document.getElementById('job-progress').max]`); got[0] != got[1] {
 		t.Errorf("progress %v, want the bar at its end", got)
 	}
-	var found bool
-	waitFor(t, "the new synonym in search", 30*time.Second, func() bool {
-		found = searchFinds(t, base, "야간산책", "밤산책")
-		return found
-	})
+	waitFor(t, "the new synonym in search", 30*time.Second, func() bool { return searchFinds(t, base, "쀍뛟", "랜턴") })
+	p.waitJS("the history with the new version", `document.querySelectorAll('#history tbody tr').length >= 2`)
 	p.do("roll back", chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
 		chromedp.Click(chromedp.CSS("#history tbody tr:nth-child(2) button.rollback")))
-	waitFor(t, "the rollback", 3*time.Minute, func() bool { return !searchFinds(t, base, "야간산책", "밤산책") })
+	waitFor(t, "the rollback", 3*time.Minute, func() bool { return !searchFinds(t, base, "쀍뛟", "랜턴") })
+	p.waitJS("the audit trail", `document.getElementById('audit').textContent.includes('dictionary.apply')`)
 }
 
 // browserModeration: the trending tab shows the widget and the candidate

@@ -9,16 +9,15 @@ const $ = (id) => document.getElementById(id);
 const when = (iso) => (iso ? new Date(iso).toLocaleString('ko-KR') : '');
 const list = (x) => (Array.isArray(x) ? x : []);
 
-// ruleText shows a rule whichever way the API spells it.
-const ruleText = (r) => (typeof r === 'string' ? r : r && (r.rule || r.text || r.line || [r.from, r.to].filter(Boolean).join(' → ') || (r.members || []).join(', '))) || '';
+// ruleText shows a rule ({line, text, members, ...}) as its text.
+const ruleText = (r) => (typeof r === 'string' ? r : (r && (r.text || (r.members || []).join(', '))) || '');
 
 const PHASES = {
-  queued: '대기 중', pending: '대기 중', create: '새 색인 만드는 중', creating: '새 색인 만드는 중', copy: '문서 복사 중', copying: '문서 복사 중',
-  catchup: '새로 들어온 쓰기 따라잡는 중', 'catch-up': '새로 들어온 쓰기 따라잡는 중', merge: '세그먼트 병합 중', merging: '세그먼트 병합 중',
-  verify: '검증 중', verifying: '검증 중', swap: '별칭 전환 중', swapping: '별칭 전환 중', done: '완료', succeeded: '완료', finished: '완료',
-  failed: '실패', canceled: '취소됨', cancelled: '취소됨',
+  queued: '대기 중', creating: '새 색인 만드는 중', following: '새 쓰기 따라가는 중', copying: '문서 복사 중',
+  catching_up: '밀린 쓰기 따라잡는 중', merging: '세그먼트 병합 중', verifying: '검증 중', swapping: '별칭 전환 중',
+  cleaning_up: '정리 중', done: '완료',
 };
-const FINAL = new Set(['done', 'succeeded', 'finished', 'failed', 'canceled', 'cancelled']);
+const STATES = { succeeded: '완료', failed: '실패', canceled: '취소됨' };
 
 export function formatETA(s) {
   if (!(s > 0)) return '';
@@ -26,15 +25,14 @@ export function formatETA(s) {
   return m ? `약 ${m}분 ${Math.round(s % 60)}초 남음` : `약 ${Math.max(1, Math.round(s))}초 남음`;
 }
 
-// jobView turns a job or progress event into what the bar shows.
+// jobView turns a job (GET /jobs/:id, or an SSE progress event) into what
+// the bar shows. state: running, succeeded, failed, canceled.
 export function jobView(j) {
-  const phase = j.phase || j.state || j.status || '';
-  const total = j.total ?? j.docs_total ?? j.documents_total ?? 0;
-  const done = j.done ?? j.docs_done ?? j.documents_done ?? j.count ?? 0;
-  const finished = FINAL.has(phase) || Boolean(j.finished_at) || j.done === true;
-  const ok = finished && !j.error && !['failed', 'canceled', 'cancelled'].includes(phase);
-  return { phase, label: PHASES[phase] || phase || '진행 중', total, done, rate: j.rate ?? j.docs_per_second ?? 0,
-    eta: j.eta_seconds ?? j.eta ?? 0, error: j.error || '', finished, ok };
+  const finished = j.state in STATES || Boolean(j.finished_at);
+  const ok = j.state === 'succeeded';
+  const label = finished ? STATES[j.state] || '끝남' : PHASES[j.phase] || j.phase || '진행 중';
+  return { phase: j.phase || '', label, total: j.total || 0, done: j.done || 0, rate: j.rate || 0,
+    eta: j.eta_seconds || 0, error: j.error || '', finished, ok };
 }
 
 export function mountDictionary({ banner, onApplied }) {
@@ -50,7 +48,8 @@ export function mountDictionary({ banner, onApplied }) {
     const live = await admin('/dictionaries');
     syn.value = live.synonyms || '';
     ud.value = live.user_dictionary || '';
-    $('dict-live').textContent = `사용 중: ${live.version ?? '?'}번 버전${live.author ? ` · ${live.author}` : ''}${live.created_at || live.time ? ` · ${when(live.created_at || live.time)}` : ''}${live.message ? ` · “${live.message}”` : ''}`;
+    const c = live.counts || {};
+    $('dict-live').textContent = `사용 중: ${live.version ?? '?'}번 버전 · 동의어 ${formatNumber(c.synonym_rules || 0)}개, 사용자 사전 ${formatNumber(c.user_dictionary_rules || 0)}개${live.author ? ` · ${live.author}` : ''}${live.time ? ` · ${when(live.time)}` : ''}${live.message ? ` · “${live.message}”` : ''}`;
     syn.setProblems([]);
     ud.setProblems([]);
     $('validity').textContent = '';
@@ -101,12 +100,21 @@ export function mountDictionary({ banner, onApplied }) {
     }
   }
 
+  // renderDiff shows a rule-level diff: per dictionary, rules added,
+  // removed and changed ({from, to} rules).
   function renderDiff(el, d) {
-    const groups = [['added', '추가', 'add'], ['removed', '삭제', 'del'], ['changed', '변경', 'chg']];
-    const rows = groups.flatMap(([k, label, cls]) => list(d && d[k]).map((r) => h('li', { class: `diff-${cls}` },
-      h('span', { class: 'diff-mark', text: label }),
-      r && r.before !== undefined ? [h('del', { text: ruleText(r.before) }), ' → ', h('ins', { text: ruleText(r.after) })] : h('code', { text: ruleText(r) }))));
-    replace(el, rows.length ? h('ul', { class: 'diff' }, rows) : h('p', { class: 'muted', text: '바뀐 규칙이 없습니다.' }));
+    const rows = [];
+    for (const [dict, title] of [['synonyms', '동의어'], ['user_dictionary', '사용자 사전']]) {
+      const part = (d && d[dict]) || {};
+      const items = [
+        ...list(part.added).map((r) => h('li', { class: 'diff-add' }, h('span', { class: 'diff-mark', text: '추가' }), h('code', { text: ruleText(r) }))),
+        ...list(part.removed).map((r) => h('li', { class: 'diff-del' }, h('span', { class: 'diff-mark', text: '삭제' }), h('code', { text: ruleText(r) }))),
+        ...list(part.changed).map((c) => h('li', { class: 'diff-chg' }, h('span', { class: 'diff-mark', text: '변경' }),
+          h('del', { text: ruleText(c.from) }), ' → ', h('ins', { text: ruleText(c.to) }))),
+      ];
+      if (items.length) rows.push(h('li', { class: 'diff-group' }, h('strong', { text: title }), h('ul', { class: 'diff' }, items)));
+    }
+    replace(el, rows.length ? h('ul', { class: 'diff plain' }, rows) : h('p', { class: 'muted', text: '바뀐 규칙이 없습니다.' }));
   }
 
   function hitList(side, marks, sign) {
@@ -122,14 +130,15 @@ export function mountDictionary({ banner, onApplied }) {
   function renderPreview(p) {
     const out = [];
     const diffEl = h('div');
-    renderDiff(diffEl, p.diff || p);
+    renderDiff(diffEl, p.diff);
     out.push(h('h3', { text: '규칙 변경' }), diffEl);
-    const words = list(p.words || p.changed_words);
+    const toks = (ts) => list(ts).map((t) => (typeof t === 'string' ? t : t.token)).join(' · ') || '(없음)';
+    const words = list(p.words);
     if (words.length) {
-      out.push(h('h3', { text: '바뀐 단어의 분석과 문서 수' }), h('ul', { class: 'plain' }, words.map((w) => h('li', {},
-        h('strong', { text: w.word || w.text || '' }), ' → ', list(w.tokens).map((t) => (typeof t === 'string' ? t : t.token)).join(' · '),
-        w.documents != null || w.docs != null ? ` (문서 ${formatNumber(w.documents ?? w.docs)}개)` : ''))));
+      out.push(h('h3', { text: '바뀐 단어의 색인 분석 (지금 → 적용 후)' }), h('ul', { class: 'plain' }, words.map((w) => h('li', {},
+        h('strong', { text: w.word || '' }), `: ${toks(w.live)} → ${toks(w.draft)}`))));
     }
+    if (p.affected_documents != null) out.push(h('p', { text: `바뀐 단어가 들어 있는 문서: ${formatNumber(p.affected_documents)}개` }));
     const qs = list(p.queries);
     if (qs.length) {
       out.push(h('h3', { text: '검색어별 전후 비교' }), h('div', { class: 'table-wrap' }, h('table', { class: 'preview-table' },
@@ -137,8 +146,9 @@ export function mountDictionary({ banner, onApplied }) {
         h('tbody', {}, qs.map((q) => {
           const before = q.live || q.before || {};
           const after = q.draft || q.after || {};
-          const appeared = new Set(list(q.appeared || q.added).map((x) => (typeof x === 'string' ? x : x.id)));
-          const gone = new Set(list(q.disappeared || q.removed).map((x) => (typeof x === 'string' ? x : x.id)));
+          const ch = q.changes || {};
+          const appeared = new Set(list(ch.appear).map((x) => (typeof x === 'string' ? x : x.id)));
+          const gone = new Set(list(ch.disappear).map((x) => (typeof x === 'string' ? x : x.id)));
           return h('tr', { class: appeared.size || gone.size ? 'changed' : '' },
             h('th', { scope: 'row', text: q.query || q.q || '' }),
             h('td', {}, h('p', { class: 'count', text: `${formatNumber(before.total ?? 0)}건` }), hitList(before, gone, 'removed')),
@@ -204,7 +214,7 @@ export function mountDictionary({ banner, onApplied }) {
     try {
       const r = await admin('/dictionaries/apply', { method: 'POST', body: { ...draft(), message } });
       const job = r.job || r;
-      showJob({ phase: 'queued', ...job });
+      showJob({ phase: 'queued', state: 'running', ...job });
       follow(job.id);
     } catch (err) {
       $('apply-btn').disabled = false;
@@ -220,11 +230,11 @@ export function mountDictionary({ banner, onApplied }) {
         h('thead', {}, h('tr', {}, ['버전', '작성자', '시각', '메시지', '규칙 수', '', ''].map((t) => h('th', { scope: 'col', text: t })))),
         h('tbody', {}, versions.map((v, i) => {
           const prev = versions[i + 1];
-          const rules = v.rules || v.rule_counts || {};
+          const rules = v.counts || {};
           const count = typeof rules === 'object' ? Object.values(rules).reduce((a, b) => a + (Number(b) || 0), 0) : rules;
           return h('tr', { 'data-version': String(v.version) },
             h('td', {}, `${v.version}`, v.live ? h('span', { class: 'badge', text: '사용 중' }) : null),
-            h('td', { text: v.author || '' }), h('td', { text: when(v.created_at || v.time) }), h('td', { text: v.message || '' }),
+            h('td', { text: v.author || '' }), h('td', { text: when(v.time) }), h('td', { text: v.message || '' }),
             h('td', { text: formatNumber(count || 0) }),
             h('td', {}, prev ? h('button', { type: 'button', class: 'small', onclick: () => diff(prev.version, v.version) }, '변경 내용') : null),
             h('td', {}, v.live ? null : h('button', { type: 'button', class: 'small rollback',
@@ -239,7 +249,7 @@ export function mountDictionary({ banner, onApplied }) {
     try {
       const d = await admin(`/dictionaries/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
       const el = h('div');
-      renderDiff(el, d.diff || d);
+      renderDiff(el, d);
       replace($('diff'), h('h3', { text: `${from}번 → ${to}번 버전의 변경` }), el);
     } catch (err) {
       replace($('diff'), h('p', { class: 'error', text: err.message }));
@@ -249,10 +259,10 @@ export function mountDictionary({ banner, onApplied }) {
   async function rollback(version) {
     if (!window.confirm(`${version}번 버전으로 되돌릴까요?`)) return;
     try {
-      const r = await admin('/dictionaries/rollback', { method: 'POST', body: { version: Number(version) } });
-      const job = r && (r.job || (r.id && r.phase !== undefined ? r : null));
+      const r = await admin('/dictionaries/rollback', { method: 'POST', body: { version: Number(version), message: `${version}번 버전으로 되돌리기` } });
+      const job = r && r.job;
       if (job && job.id) {
-        showJob({ phase: 'queued', ...job });
+        showJob({ phase: 'queued', state: 'running', ...job });
         await follow(job.id);
       } else {
         await load();
@@ -283,7 +293,8 @@ export function mountDictionary({ banner, onApplied }) {
   $('job-cancel').addEventListener('click', async () => {
     if (!jobId) return;
     try {
-      showJob(await admin(`/jobs/${encodeURIComponent(jobId)}/cancel`, { method: 'POST' }));
+      const r = await admin(`/jobs/${encodeURIComponent(jobId)}/cancel`, { method: 'POST' });
+      showJob(r.job || r);
     } catch (err) {
       banner(err.message);
     }
