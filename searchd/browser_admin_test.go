@@ -24,6 +24,7 @@ func browserAdmin(t *testing.T, browser context.Context, base, axe string) {
 	}
 
 	t.Run("analytics and index", func(t *testing.T) {
+		defer p.use(t)()
 		p.do("open the tab", chromedp.Navigate(base+"/admin#analytics"))
 		p.waitJS("the volume chart", `document.querySelector('#volume svg path.line') !== null`)
 		p.waitJS("the top queries", `document.querySelector('#top-queries').textContent.includes('보드게임')`)
@@ -34,6 +35,7 @@ func browserAdmin(t *testing.T, browser context.Context, base, axe string) {
 	})
 
 	t.Run("errors in words", func(t *testing.T) {
+		defer p.use(t)()
 		q := newPage(t, browser)
 		q.do("open", chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.ID("token")),
 			chromedp.SendKeys(chromedp.ID("token"), "wrong-token-0123456789"), chromedp.SendKeys(chromedp.ID("admin-name"), "x"),
@@ -42,6 +44,7 @@ func browserAdmin(t *testing.T, browser context.Context, base, axe string) {
 	})
 
 	t.Run("dictionary workflow", func(t *testing.T) {
+		defer p.use(t)()
 		resp, err := http.Get(base + "/api/v1/admin/dictionaries")
 		if err != nil {
 			t.Fatal(err)
@@ -61,20 +64,37 @@ func browserDictionary(t *testing.T, p *page, base, axe string) {
 	p.do("open the tab", chromedp.Navigate(base+"/admin#dict"))
 	p.waitJS("the live dictionary", `document.getElementById('syn-text').value.length > 0`)
 	lines := js[int](p, `document.getElementById('syn-text').value.replace(/\n$/, '').split('\n').length`)
-	// A broken rule on a new last line: a one-way rule with nothing after =>.
+	// A broken rule on a new last line: two arrows.
 	p.do("type a broken rule", chromedp.Click(chromedp.ID("syn-text")),
 		chromedp.Evaluate[chromedp.Void](`(t => { t.value = t.value.replace(/\n$/, ''); t.setSelectionRange(t.value.length, t.value.length); })(document.getElementById('syn-text'))`),
-		chromedp.SendKeys(chromedp.ID("syn-text"), "\n랜턴, 쀍뛟 =>"))
+		chromedp.SendKeys(chromedp.ID("syn-text"), "\n랜턴, 쀍뛟 => =>"))
 	broken := lines + 1
+	p.onFailure(func() {
+		t.Logf("validity %q, problems %q, last line %q", js[string](p, `document.getElementById('validity').textContent`),
+			js[string](p, `document.getElementById('syn-problems').textContent`), js[string](p, `document.getElementById('syn-text').value.split('\n').slice(-2).join(' | ')`))
+	})
 	p.waitJS("the inline error at its line", `document.querySelector('#syn-problems .problem.error')?.dataset.line === '`+itoa(broken)+`' &&
 		document.querySelector('.editor[data-for=syn-text] .gutter .ln.error')?.dataset.line === '`+itoa(broken)+`'`)
+	// The marked gutter line sits where the textarea draws that line.
+	if off := js[float64](p, `(() => {
+		const t = document.getElementById('syn-text'), cs = getComputedStyle(t);
+		const li = document.querySelector('.editor[data-for=syn-text] .gutter .ln.error');
+		const want = t.getBoundingClientRect().top + parseFloat(cs.paddingTop) + (Number(li.dataset.line) - 1) * parseFloat(cs.lineHeight) - t.scrollTop;
+		return Math.abs(li.getBoundingClientRect().top - want);
+	})()`); off > 2 {
+		t.Errorf("the gutter is %.0fpx off the textarea's lines: %s", off, js[string](p, `(() => {
+			const t = document.getElementById('syn-text'), g = document.querySelector('.editor[data-for=syn-text] .gutter');
+			return JSON.stringify({tTop: t.getBoundingClientRect().top, st: t.scrollTop, sh: t.scrollHeight, ch: t.clientHeight, gTop: g.getBoundingClientRect().top,
+				tf: g.style.transform, li1: g.children[0].getBoundingClientRect().top, liH: g.children[0].getBoundingClientRect().height, lh: getComputedStyle(t).lineHeight, n: g.children.length});
+		})()`))
+	}
 	p.screenshot("admin-editor-error", false)
 	p.checkAccessibility("/admin#dict", axe)
 	// Fix it: 쀍뛟 (a word no document has) joins 랜턴's group.
 	if searchFinds(t, base, "쀍뛟", "랜턴") {
 		t.Fatal("쀍뛟 finds 랜턴 before the apply")
 	}
-	p.do("fix it", chromedp.KeyEvent(kb.Backspace), chromedp.KeyEvent(kb.Backspace), chromedp.KeyEvent(kb.Backspace))
+	p.do("fix it", chromedp.KeyEvent(strings.Repeat(kb.Backspace, len(" => =>"))))
 	p.waitJS("no errors", `document.querySelectorAll('#syn-problems .problem.error').length === 0 && document.getElementById('validity').textContent !== '검사 중…'`)
 	p.do("preview", setValue("preview-queries", "쀍뛟"), chromedp.Click(chromedp.ID("preview-btn")))
 	p.waitJS("the preview", `document.querySelector('#preview-body .diff li') !== null`)

@@ -57,6 +57,14 @@ type page struct {
 	failed []func()
 }
 
+// use makes the page report to t (a subtest) until the returned func
+// restores the previous test; subtests run one at a time.
+func (p *page) use(t *testing.T) func() {
+	prev := p.t
+	p.t = t
+	return func() { p.t = prev }
+}
+
 // onFailure adds a diagnostic to run when a wait fails.
 func (p *page) onFailure(f func()) { p.failed = append(p.failed, f) }
 

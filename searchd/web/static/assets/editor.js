@@ -41,6 +41,9 @@ export function mountEditor(textarea, problemsList, { onChange, onJump } = {}) {
     gutter.style.transform = `translateY(${-textarea.scrollTop}px)`;
     backdrop.style.transform = `translateY(${-textarea.scrollTop}px)`;
   }
+  // The textarea scrolls the caret into view after the input event: follow
+  // it on the next frame too.
+  const syncSoon = () => requestAnimationFrame(sync);
 
   function jump(line, column = 1) {
     const lines = textarea.value.split('\n');
@@ -53,7 +56,9 @@ export function mountEditor(textarea, problemsList, { onChange, onJump } = {}) {
   }
 
   textarea.addEventListener('scroll', sync);
+  textarea.addEventListener('keyup', syncSoon);
   textarea.addEventListener('input', () => {
+    syncSoon();
     if (gutter.children.length !== lineCount()) render();
     if (onChange) onChange(textarea.value);
   });
