@@ -128,6 +128,16 @@ func TestBrowser(t *testing.T) {
 		p.waitJS("the 보드 list", `[...document.querySelectorAll('#suggestions [role=option]')].some(o => o.textContent === '보드게임')`)
 		p.do("click 보드게임", chromedp.Click(chromedp.CSS("#suggestions [role=option]:first-child")))
 		p.waitJS("the clicked suggestion's results", `new URLSearchParams(location.search).get('q') === '보드게임' && document.querySelectorAll('#results .hit').length > 0`)
+
+		// Touch, on a phone: a tap on an option searches it.
+		p.viewport(390, 844, true)
+		p.clearBox()
+		p.do("type 독서", chromedp.SendKeys(chromedp.ID("q"), "독서"))
+		p.waitJS("the 독서 list", `!document.getElementById('suggestions').hidden`)
+		want := js[string](p, `document.querySelector('#suggestions [role=option]').textContent`)
+		p.do("tap the first option", chromedp.Tap(chromedp.CSS("#suggestions [role=option]:first-child")))
+		p.waitJS("the tapped suggestion's results", fmt.Sprintf(`new URLSearchParams(location.search).get('q') === %s`, jsString(want)))
+		p.viewport(1280, 900, false)
 	})
 
 	t.Run("IME composition", func(t *testing.T) {
@@ -279,6 +289,13 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("the mobile page scrolls sideways: %dpx wide", w)
 		}
 		p.screenshot("search-mobile", false)
+		// 200% zoom of a 1280 px window: 640 CSS px at twice the density.
+		p.do("zoom 200%", chromedp.EmulateViewport(640, 450, chromedp.EmulateScale(2)))
+		if w := js[int](p, `document.documentElement.scrollWidth`); w > 640 {
+			t.Errorf("at 200%% zoom the page scrolls sideways: %dpx wide", w)
+		}
+		p.screenshot("search-zoom-200", false)
+		p.viewport(390, 844, true)
 		p.colorScheme("dark")
 		p.do("repaint", chromedp.Sleep(200*time.Millisecond))
 		p.screenshot("search-mobile-dark", false)
