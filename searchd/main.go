@@ -105,6 +105,8 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, b *backend, reg *pr
 		TrendingMaxAge: cfg.TrendingInterval,
 		Analytics:      b.analytics,
 		Extra:          pages.Routes(),
+		Dictionaries:   b.dicts,
+		Audit:          b.audit,
 	})
 	if err != nil {
 		return err
@@ -156,7 +158,7 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, b *backend, reg *pr
 		return nil
 	})
 	g.Go(func() error {
-		if err := startup(gctx, cfg, log, eng); err != nil {
+		if err := startup(gctx, cfg, log, b); err != nil {
 			if gctx.Err() != nil {
 				return nil // shutting down before startup finished
 			}
@@ -189,11 +191,11 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, b *backend, reg *pr
 	return g.Wait()
 }
 
-// drainQueue waits (within a budget) until the in-process log queue is
-// empty, so a graceful shutdown loses no search log. The Redis Stream is
-// durable and needs no waiting.
+// drainQueue waits (within a budget) until the embedded log queue is
+// empty, so a restart has nothing to replay. The Redis Stream needs no
+// waiting; what the file queue still holds is replayed at the next start.
 func drainQueue(b *backend, log *zap.Logger) {
-	mq, ok := b.queue.(*ingest.MemQueue)
+	mq, ok := b.queue.(*ingest.FileQueue)
 	if !ok {
 		return
 	}
@@ -206,7 +208,7 @@ func drainQueue(b *backend, log *zap.Logger) {
 		}
 		select {
 		case <-ctx.Done():
-			log.Warn("search logs still queued at shutdown are lost", zap.Int64("events", n))
+			log.Warn("search logs still queued at shutdown stay in the queue file for the next start", zap.Int64("events", n))
 			return
 		case <-time.After(20 * time.Millisecond):
 		}
@@ -216,7 +218,8 @@ func drainQueue(b *backend, log *zap.Logger) {
 // startup waits until the engine is ready (an Elasticsearch cluster may
 // still be starting: readiness stays 503 meanwhile) and loads the demo
 // data into an empty index.
-func startup(ctx context.Context, cfg config, log *zap.Logger, eng engine.Engine) error {
+func startup(ctx context.Context, cfg config, log *zap.Logger, b *backend) error {
+	eng := b.eng
 	for waited := false; ; waited = true {
 		err := eng.Ready(ctx)
 		if err == nil {
@@ -230,6 +233,9 @@ func startup(ctx context.Context, cfg config, log *zap.Logger, eng engine.Engine
 			return ctx.Err()
 		case <-time.After(readyPoll):
 		}
+	}
+	if err := startDictionaries(ctx, cfg, log, b); err != nil {
+		return err
 	}
 	return loadDemo(ctx, cfg, log, eng)
 }

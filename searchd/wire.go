@@ -20,7 +20,7 @@ import (
 	"github.com/searchd/searchd/ingest/redisq"
 	"github.com/searchd/searchd/ingest/trending"
 	"github.com/searchd/searchd/ingest/trending/redistrend"
-	"github.com/searchd/searchd/searchd/demo"
+	"github.com/searchd/searchd/searchd/dictionary"
 	"github.com/searchd/searchd/searchd/engine"
 	bleveengine "github.com/searchd/searchd/searchd/engine/bleve"
 	"github.com/searchd/searchd/searchd/engine/elastic"
@@ -36,6 +36,10 @@ type backend struct {
 	retention *ingest.Retention
 	trending  *trending.Service
 	analytics *ingest.Analytics
+	// dicts is dictionary administration; audit the audit trail that it
+	// and trending moderation record into (an engine.Auditor).
+	dicts *dictionary.Service
+	audit dictionary.LoggedAudit
 	// closers release what the backend holds, in order, after everything
 	// stopped (the engine last).
 	closers []func() error
@@ -87,21 +91,24 @@ func buildBackend(ctx context.Context, cfg config, log *zap.Logger, reg promethe
 }
 
 func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheus.Registerer) (*backend, error) {
-	var analysis engine.AnalysisSettings
-	if cfg.Demo {
-		// The first index version analyzes with the demo dictionaries; an
-		// existing index keeps the settings it was created with.
-		analysis.Synonyms = demo.Synonyms()
-		analysis.UserDictionary = demo.UserDictionary()
+	// The first index version analyzes with the -synonyms / -user-dict
+	// files or the demo dictionaries; an existing index keeps its own.
+	analysis, err := firstAnalysis(cfg)
+	if err != nil {
+		return nil, err
 	}
 	b := &backend{}
-	var err error
+	var rdb *redis.Client
 	var (
 		store      ingest.Store
 		trendStore trending.Store
 		salt       = cfg.LogSalt
 		workers    int
 	)
+	m, err := ingest.NewMetrics(reg)
+	if err != nil {
+		return b, err
+	}
 	switch cfg.Engine {
 	case engineEmbedded:
 		eng, err := bleveengine.Open(filepath.Join(cfg.DataDir, "docs"), bleveengine.Options{Analysis: analysis, Logger: log})
@@ -116,7 +123,13 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 		}
 		store = ls
 		b.closers = append([]func() error{ls.Close}, b.closers...)
-		b.queue = ingest.NewMemQueue(memQueueCapacity, memQueueDead)
+		fq, err := ingest.OpenFileQueue(filepath.Join(cfg.DataDir, "search-log-queue"),
+			ingest.FileQueueConfig{Capacity: memQueueCapacity, MaxDead: memQueueDead}, m, log)
+		if err != nil {
+			return b, fmt.Errorf("open the search-log queue: %w", err)
+		}
+		b.queue = fq
+		b.closers = append([]func() error{fq.Close}, b.closers...)
 		if trendStore, err = trending.NewMemoryStore(trending.StoreConfig{}, trending.SystemClock{}); err != nil {
 			return b, err
 		}
@@ -138,7 +151,7 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 			return b, err
 		}
 		store = ls
-		rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, DialTimeout: 2 * time.Second,
+		rdb = redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, DialTimeout: 2 * time.Second,
 			ReadTimeout: 3 * time.Second, WriteTimeout: 3 * time.Second})
 		q := redisq.New(rdb, redisq.Config{Stream: cfg.ESPrefix + "searchd:search-logs"})
 		sctx, cancel := context.WithTimeout(ctx, 3*time.Second)
@@ -161,10 +174,6 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 		return b, fmt.Errorf("unknown engine %q", cfg.Engine)
 	}
 
-	m, err := ingest.NewMetrics(reg)
-	if err != nil {
-		return b, err
-	}
 	capper, err := ingest.NewCapper(ingest.CapperConfig{Salt: []byte(salt)}, m)
 	if err != nil {
 		return b, err
@@ -186,6 +195,9 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 	}
 	// The trending store closes before the engine (the last closer).
 	b.closers = append([]func() error{b.trending.Close}, b.closers...)
+	if err := openDictionaries(ctx, cfg, log, b, rdb); err != nil {
+		return b, err
+	}
 	return b, nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/searchd/searchd/ingest"
+	"github.com/searchd/searchd/searchd/dictionary"
 	"github.com/searchd/searchd/searchd/engine"
 	"github.com/searchd/searchd/searchd/search"
 )
@@ -100,6 +101,10 @@ type Deps struct {
 	TrendingMaxAge time.Duration
 	// Analytics serves the search-analytics admin routes; nil answers 503.
 	Analytics Analytics
+	// Dictionaries serves the dictionary and job admin routes, Audit
+	// GET /api/v1/admin/audit; nil answers 503.
+	Dictionaries *dictionary.Service
+	Audit        dictionary.AuditLog
 	// Extra routes, mounted after the built-in ones.
 	Extra []Route
 }
@@ -119,6 +124,8 @@ type Server struct {
 	trend          Trending
 	trendingMaxAge time.Duration
 	analytics      Analytics
+	dicts          *dictionary.Service
+	auditLog       dictionary.AuditLog
 	now            func() time.Time
 }
 
@@ -154,6 +161,8 @@ func NewServer(d Deps) (*Server, error) {
 		trend:          d.Trending,
 		trendingMaxAge: d.TrendingMaxAge,
 		analytics:      d.Analytics,
+		dicts:          d.Dictionaries,
+		auditLog:       d.Audit,
 	}
 	s.ready.Store(true)
 
