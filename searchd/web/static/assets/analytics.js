@@ -1,6 +1,6 @@
 // Analytics: search volume over time (SVG chart), top and zero-result
 // queries over a chosen range, dead letters; index stats and versions.
-import { h, replace, formatNumber } from './dom.js';
+import { h, replace, formatNumber, table } from './dom.js';
 import { admin } from './admin-api.js';
 import { volumeChart } from './chart.js';
 
@@ -8,17 +8,13 @@ const $ = (id) => document.getElementById(id);
 const isoDay = (d) => d.toISOString().slice(0, 10);
 
 function queryTable(qs, empty) {
-  if (!qs.length) return h('p', { class: 'muted', text: empty });
-  return h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: '검색어' }), h('th', { scope: 'col', class: 'num', text: '횟수' }))),
-    h('tbody', {}, qs.map((q) => h('tr', {}, h('td', {}, h('a', { href: `/?q=${encodeURIComponent(q.query)}`, text: q.query })),
-      h('td', { class: 'num', text: formatNumber(q.count) })))));
+  return table(['검색어', ['횟수', 'num']], qs.map((q) => h('tr', {}, h('td', {}, h('a', { href: `/?q=${encodeURIComponent(q.query)}`, text: q.query })),
+    h('td', { class: 'num', text: formatNumber(q.count) }))), empty);
 }
 
 function deadTable(dead) {
-  if (!dead.length) return h('p', { class: 'muted', text: '처리하지 못한 로그가 없습니다.' });
-  return h('table', {}, h('thead', {}, h('tr', {}, ['시각', '종류', '이유', '이벤트'].map((t) => h('th', { scope: 'col', text: t })))),
-    h('tbody', {}, dead.map((d) => h('tr', {}, h('td', { text: new Date(d.failed_at).toLocaleString('ko-KR') }),
-      h('td', { text: d.class }), h('td', { text: d.reason }), h('td', {}, h('code', { text: d.event_id || d.message_id }))))));
+  return table(['시각', '종류', '이유', '이벤트'], dead.map((d) => h('tr', {}, h('td', { text: new Date(d.failed_at).toLocaleString('ko-KR') }),
+    h('td', { text: d.class }), h('td', { text: d.reason }), h('td', {}, h('code', { text: d.event_id || d.message_id })))), '처리하지 못한 로그가 없습니다.');
 }
 
 const failed = (el, err) => replace(el, h('p', { class: 'error', text: err.message }));
@@ -64,10 +60,9 @@ export async function loadIndex() {
       h('dt', { text: '사용 중인 버전' }), h('dd', { text: String(st.version) }),
       h('dt', { text: '문서 수' }), h('dd', { text: formatNumber(st.docs) })));
     const versions = vs.versions || vs;
-    replace($('versions'), h('table', {}, h('thead', {}, h('tr', {}, [['버전'], ['이름'], ['문서 수', 'num'], ['만든 시각'], ['상태']].map(([t, cls]) => h('th', { scope: 'col', class: cls, text: t })))),
-      h('tbody', {}, versions.map((v) => h('tr', {}, h('td', { text: String(v.version) }), h('td', {}, h('code', { text: v.name })),
-        h('td', { class: 'num', text: formatNumber(v.docs) }), h('td', { text: new Date(v.created_at).toLocaleString('ko-KR') }),
-        h('td', { text: v.live ? '사용 중' : '보관' }))))));
+    replace($('versions'), table(['버전', '이름', ['문서 수', 'num'], '만든 시각', '상태'], versions.map((v) => h('tr', {}, h('td', { text: String(v.version) }),
+      h('td', {}, h('code', { text: v.name })), h('td', { class: 'num', text: formatNumber(v.docs) }),
+      h('td', { text: new Date(v.created_at).toLocaleString('ko-KR') }), h('td', { text: v.live ? '사용 중' : '보관' }))), '버전이 없습니다.'));
   } catch (err) {
     failed($('stats'), err);
   }

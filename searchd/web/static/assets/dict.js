@@ -1,7 +1,7 @@
 // The dictionary workflow: edit with inline validation, preview, apply
 // with a live progress bar, history with rule-level diffs and rollback,
 // and the audit trail. Built on the admin dictionaries API (docs/api.md).
-import { h, replace, debounce, formatNumber } from './dom.js';
+import { h, replace, debounce, formatNumber, table } from './dom.js';
 import { admin, events } from './admin-api.js';
 import { mountEditor } from './editor.js';
 
@@ -226,20 +226,16 @@ export function mountDictionary({ banner, onApplied }) {
     try {
       const r = await admin('/dictionaries/history');
       const versions = list(r.versions || r.history || r);
-      replace($('history'), versions.length === 0 ? h('p', { class: 'muted', text: '기록이 없습니다.' }) : h('div', { class: 'table-wrap' }, h('table', {},
-        h('thead', {}, h('tr', {}, ['버전', '작성자', '시각', '메시지', '규칙 수', '', ''].map((t) => h('th', { scope: 'col', text: t })))),
-        h('tbody', {}, versions.map((v, i) => {
-          const prev = versions[i + 1];
-          const rules = v.counts || {};
-          const count = typeof rules === 'object' ? Object.values(rules).reduce((a, b) => a + (Number(b) || 0), 0) : rules;
-          return h('tr', { 'data-version': String(v.version) },
-            h('td', {}, `${v.version}`, v.live ? h('span', { class: 'badge', text: '사용 중' }) : null),
-            h('td', { text: v.author || '' }), h('td', { text: when(v.time) }), h('td', { text: v.message || '' }),
-            h('td', { text: formatNumber(count || 0) }),
-            h('td', {}, prev ? h('button', { type: 'button', class: 'small', onclick: () => diff(prev.version, v.version) }, '변경 내용') : null),
-            h('td', {}, v.live ? null : h('button', { type: 'button', class: 'small rollback',
-              onclick: () => rollback(v.version) }, '이 버전으로 되돌리기')));
-        })))));
+      replace($('history'), table(['버전', '작성자', '시각', '메시지', '규칙 수', '비교', '되돌리기'], versions.map((v, i) => {
+        const prev = versions[i + 1];
+        const count = Object.values(v.counts || {}).reduce((x, y) => x + (Number(y) || 0), 0);
+        return h('tr', { 'data-version': String(v.version) },
+          h('td', {}, `${v.version}`, v.live ? h('span', { class: 'badge', text: '사용 중' }) : null),
+          h('td', { text: v.author || '' }), h('td', { text: when(v.time) }), h('td', { text: v.message || '' }),
+          h('td', { text: formatNumber(count) }),
+          h('td', {}, prev ? h('button', { type: 'button', class: 'small', onclick: () => diff(prev.version, v.version) }, '변경 내용') : null),
+          h('td', {}, v.live ? null : h('button', { type: 'button', class: 'small rollback', onclick: () => rollback(v.version) }, '이 버전으로 되돌리기')));
+      }), '기록이 없습니다.'));
     } catch (err) {
       replace($('history'), h('p', { class: 'error', text: err.message }));
     }
@@ -277,12 +273,11 @@ export function mountDictionary({ banner, onApplied }) {
     try {
       const r = await admin('/audit');
       const entries = list(r.entries || r.audit || r);
-      replace($('audit'), entries.length === 0 ? h('p', { class: 'muted', text: '기록이 없습니다.' }) : h('div', { class: 'table-wrap' }, h('table', {},
-        h('thead', {}, h('tr', {}, ['시각', '누가', '무엇을', '대상', '결과', '내용'].map((t) => h('th', { scope: 'col', text: t })))),
-        h('tbody', {}, entries.map((e) => h('tr', {},
-          h('td', { text: when(e.time) }), h('td', { text: e.actor || '' }), h('td', {}, h('code', { text: e.action || '' })),
-          h('td', { text: e.target || '' }), h('td', { class: `outcome ${e.outcome}`, text: { ok: '성공', failed: '실패', rejected: '거부' }[e.outcome] || e.outcome || '' }),
-          h('td', { text: e.message || '' })))))));
+      const outcome = { ok: '성공', failed: '실패', rejected: '거부' };
+      replace($('audit'), table(['시각', '누가', '무엇을', '대상', '결과', '내용'], entries.map((e) => h('tr', {},
+        h('td', { text: when(e.time) }), h('td', { text: e.actor || '' }), h('td', {}, h('code', { text: e.action || '' })),
+        h('td', { text: e.target || '' }), h('td', { class: `outcome ${e.outcome}`, text: outcome[e.outcome] || e.outcome || '' }),
+        h('td', { text: e.message || '' }))), '기록이 없습니다.'));
     } catch (err) {
       replace($('audit'), h('p', { class: 'error', text: err.message }));
     }

@@ -60,6 +60,18 @@ export function highlighted(fragment) {
   return parseHighlight(fragment).map((s) => (s.mark ? h('em', { text: s.text }) : s.text));
 }
 
+// table builds a table: columns are header texts or [text, class]; rows
+// are <tr> elements; with no rows it is a note saying empty instead.
+export function table(columns, rows, empty) {
+  if (!rows.length) return h('p', { class: 'muted', text: empty });
+  return h('div', { class: 'table-wrap' }, h('table', {},
+    h('thead', {}, h('tr', {}, columns.map((c) => {
+      const [text, cls] = Array.isArray(c) ? c : [c];
+      return h('th', { scope: 'col', class: cls, text });
+    }))),
+    h('tbody', {}, rows)));
+}
+
 // debounce returns f delayed until calls pause for ms.
 export function debounce(f, ms) {
   let t = 0;

@@ -1,6 +1,6 @@
 // Trending moderation: the widget as users see it, the candidate pool with
 // why each keyword is shown or not, and the blocklist.
-import { h, replace, formatNumber } from './dom.js';
+import { h, replace, formatNumber, table } from './dom.js';
 import { admin } from './admin-api.js';
 import { request } from './api.js';
 import { renderTrending } from './trending.js';
@@ -27,17 +27,15 @@ export function mountModeration({ banner }) {
     try {
       const r = await admin('/trending/candidates');
       const cs = r.candidates || [];
-      replace($('candidates'), cs.length === 0 ? h('p', { class: 'muted', text: '아직 후보가 없습니다.' }) : h('table', {},
-        h('thead', {}, h('tr', {}, [['키워드'], ['최근 (분당)', 'num'], ['평소 예상 (분당)', 'num'], ['사용자', 'num'], ['점수', 'num'], ['노출'], ['이유']]
-          .map(([t, cls]) => h('th', { scope: 'col', class: cls, text: t })))),
-        h('tbody', {}, cs.map((c) => h('tr', { class: c.shown ? 'shown' : '' },
+      replace($('candidates'), table(['키워드', ['최근 (분당)', 'num'], ['평소 예상 (분당)', 'num'], ['사용자', 'num'], ['점수', 'num'], '노출', '이유'],
+        cs.map((c) => h('tr', { class: c.shown ? 'shown' : '' },
           h('th', { scope: 'row', text: c.keyword || c.key }),
           h('td', { class: 'num', text: num(c.recent_per_min, 2) }),
           h('td', { class: 'num', text: num(c.baseline_per_min, 2) }),
           h('td', { class: 'num', text: c.users < 0 ? '–' : formatNumber(c.users) }),
           h('td', { class: 'num', text: num(c.score, 2) }),
           h('td', { text: c.shown ? `${c.rank}위` : '아니요' }),
-          h('td', { text: REASONS[c.reason] || c.reason || '' }))))));
+          h('td', { text: REASONS[c.reason] || c.reason || '' }))), '아직 후보가 없습니다.'));
     } catch (err) {
       replace($('candidates'), h('p', { class: 'error', text: err.message }));
     }
