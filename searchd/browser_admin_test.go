@@ -108,6 +108,7 @@ func browserDictionary(t *testing.T, p *page, base, axe string) {
 	}
 	waitFor(t, "the new synonym in search", 30*time.Second, func() bool { return searchFinds(t, base, "쀍뛟", "랜턴") })
 	p.waitJS("the history with the new version", `document.querySelectorAll('#history tbody tr').length >= 2`)
+	p.screenshot("admin-applied", true)
 	p.do("roll back", chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
 		chromedp.Click(chromedp.CSS("#history tbody tr:nth-child(2) button.rollback")))
 	waitFor(t, "the rollback", 3*time.Minute, func() bool { return !searchFinds(t, base, "쀍뛟", "랜턴") })

@@ -9,8 +9,16 @@ const $ = (id) => document.getElementById(id);
 const when = (iso) => (iso ? new Date(iso).toLocaleString('ko-KR') : '');
 const list = (x) => (Array.isArray(x) ? x : []);
 
-// ruleText shows a rule ({line, text, members, ...}) as its text.
-const ruleText = (r) => (typeof r === 'string' ? r : (r && (r.text || (r.members || []).join(', '))) || '');
+// ruleText shows a rule as its text. A diff entry wraps its rule in
+// from/to ({to: {line, rule, words}, added_words}); docs/api.md names the
+// text "text", the server sends "rule": both are read.
+const ruleText = (r) => {
+  if (typeof r === 'string') return r;
+  if (!r) return '';
+  if (r.rule !== undefined || r.text !== undefined) return r.rule || r.text || '';
+  if (r.to || r.from) return ruleText(r.to || r.from);
+  return list(r.words || r.members).join(', ');
+};
 
 const PHASES = {
   queued: '대기 중', creating: '새 색인 만드는 중', following: '새 쓰기 따라가는 중', copying: '문서 복사 중',
