@@ -68,7 +68,10 @@ func browserDictionary(t *testing.T, p *page, base, axe string) {
 	p.do("type a broken rule", chromedp.Click(chromedp.ID("syn-text")),
 		chromedp.Evaluate[chromedp.Void](`(t => { t.value = t.value.replace(/\n$/, ''); t.setSelectionRange(t.value.length, t.value.length); })(document.getElementById('syn-text'))`),
 		chromedp.SendKeys(chromedp.ID("syn-text"), "\n랜턴, 쀍뛟 => =>"))
-	broken := lines + 1
+	broken := js[int](p, `document.getElementById('syn-text').value.split('\n').indexOf('랜턴, 쀍뛟 => =>') + 1`)
+	if broken != lines+1 {
+		t.Errorf("the broken rule is on line %d, want %d (a reload must not touch the draft)", broken, lines+1)
+	}
 	p.onFailure(func() {
 		t.Logf("validity %q, problems %q, last line %q", js[string](p, `document.getElementById('validity').textContent`),
 			js[string](p, `document.getElementById('syn-problems').textContent`), js[string](p, `document.getElementById('syn-text').value.split('\n').slice(-2).join(' | ')`))

@@ -52,15 +52,25 @@ export function mountDictionary({ banner, onApplied }) {
 
   const draft = () => ({ synonyms: syn.value, user_dictionary: ud.value });
 
-  async function load() {
+  // loaded is the live text last put in the editors: a reload (coming back
+  // to the tab) never overwrites a draft the admin has changed since.
+  let loaded = null;
+
+  async function load({ force = false } = {}) {
     const live = await admin('/dictionaries');
-    syn.value = live.synonyms || '';
-    ud.value = live.user_dictionary || '';
+    const untouched = !loaded || (syn.value === loaded.synonyms && ud.value === loaded.user_dictionary);
+    if (force || untouched) {
+      syn.value = live.synonyms || '';
+      ud.value = live.user_dictionary || '';
+      loaded = { synonyms: syn.value, user_dictionary: ud.value };
+    }
     const c = live.counts || {};
     $('dict-live').textContent = `사용 중: ${live.version ?? '?'}번 버전 · 동의어 ${formatNumber(c.synonym_rules || 0)}개, 사용자 사전 ${formatNumber(c.user_dictionary_rules || 0)}개${live.author ? ` · ${live.author}` : ''}${live.time ? ` · ${when(live.time)}` : ''}${live.message ? ` · “${live.message}”` : ''}`;
-    syn.setProblems([]);
-    ud.setProblems([]);
-    $('validity').textContent = '';
+    if (force || untouched) {
+      syn.setProblems([]);
+      ud.setProblems([]);
+      $('validity').textContent = '';
+    }
     await Promise.all([history(), audit()]);
   }
 
@@ -203,7 +213,7 @@ export function mountDictionary({ banner, onApplied }) {
     if (last && last.finished) {
       $('apply-btn').disabled = false;
       if (last.ok) {
-        await load();
+        await load({ force: true });
         onApplied();
       }
     }
@@ -269,7 +279,7 @@ export function mountDictionary({ banner, onApplied }) {
         showJob({ phase: 'queued', state: 'running', ...job });
         await follow(job.id);
       } else {
-        await load();
+        await load({ force: true });
         onApplied();
       }
     } catch (err) {
@@ -303,5 +313,5 @@ export function mountDictionary({ banner, onApplied }) {
     }
   });
 
-  return { load };
+  return { load: () => load() };
 }
