@@ -122,19 +122,6 @@ func nonEmpty(vs []string) []string {
 }
 
 // intParam parses an optional integer query parameter (0 when absent).
-// boolParam reads an optional boolean parameter (1/0, true/false).
-func boolParam(c *gin.Context, name string) (bool, error) {
-	v := c.Query(name)
-	if v == "" {
-		return false, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return false, engine.Errorf(engine.Invalid, "%s must be true or false (1 or 0)", name)
-	}
-	return b, nil
-}
-
 func intParam(c *gin.Context, name string) (int, error) {
 	v := c.Query(name)
 	if v == "" {
