@@ -25,6 +25,9 @@ type config struct {
 	LogFormat       string
 	LogLevel        zapcore.Level
 	AdminToken      string
+	Env             string // development or production (access.go)
+	WriteToken      string
+	SearchTimeout   time.Duration
 	TrustedProxies  []string
 	Limits          api.Limits
 	ShutdownTimeout time.Duration
@@ -131,6 +134,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&cfg.LogFormat, "log-format", e.str("SEARCHD_LOG_FORMAT", "json"), "log format: json or console (SEARCHD_LOG_FORMAT)")
 	fs.StringVar(&level, "log-level", e.str("SEARCHD_LOG_LEVEL", "info"), "log level: debug, info, warn or error (SEARCHD_LOG_LEVEL)")
 	fs.StringVar(&cfg.AdminToken, "admin-token", e.str("SEARCHD_ADMIN_TOKEN", ""), "token for /api/v1/admin/*; empty disables the admin API (SEARCHD_ADMIN_TOKEN)")
+	fs.StringVar(&cfg.Env, "env", e.str("SEARCHD_ENV", envDevelopment), "development (writes open, with a warning) or production (admin and write tokens required) (SEARCHD_ENV)")
+	fs.StringVar(&cfg.WriteToken, "write-token", e.str("SEARCHD_WRITE_TOKEN", ""), "token for document writes (the admin token works too); empty leaves writes open, refused in production (SEARCHD_WRITE_TOKEN)")
+	fs.DurationVar(&cfg.SearchTimeout, "search-timeout", e.duration("SEARCHD_SEARCH_TIMEOUT", api.DefaultSearchTimeout), "deadline of each search and autocomplete; past it the answer is 504 engine_timeout (SEARCHD_SEARCH_TIMEOUT)")
 	fs.StringVar(&proxies, "trusted-proxies", e.str("SEARCHD_TRUSTED_PROXIES", ""), "comma-separated proxy IPs or CIDRs whose X-Forwarded-For is believed; empty trusts none (SEARCHD_TRUSTED_PROXIES)")
 	fs.Int64Var(&maxBody, "max-body-bytes", e.integer("SEARCHD_MAX_BODY_BYTES", api.DefaultMaxBodyBytes), "largest request body in bytes (SEARCHD_MAX_BODY_BYTES)")
 	fs.Int64Var(&maxBulk, "max-bulk-items", e.integer("SEARCHD_MAX_BULK_ITEMS", api.DefaultMaxBulkItems), "most documents in one bulk request (SEARCHD_MAX_BULK_ITEMS)")
@@ -219,6 +225,10 @@ func (c config) validate() error {
 	}
 	if c.ShutdownTimeout <= 0 || c.DrainDelay < 0 {
 		errs = append(errs, errors.New("-shutdown-timeout must be positive and -drain-delay not negative"))
+	}
+	errs = append(errs, c.validateAccess()...)
+	if c.SearchTimeout <= 0 || c.SearchTimeout >= requestTimeout {
+		errs = append(errs, fmt.Errorf("-search-timeout must be positive and below the request deadline (%s)", requestTimeout))
 	}
 	for _, p := range c.TrustedProxies {
 		if net.ParseIP(p) == nil {

@@ -39,6 +39,9 @@ type Limits struct {
 	MaxAnalyzeChars int
 	// MaxContextBytes caps the raw search context JSON (400 beyond it).
 	MaxContextBytes int
+	// MaxConcurrentBulk bulk requests run at once; more get 429 with
+	// Retry-After at once, never a queue.
+	MaxConcurrentBulk int
 }
 
 // WithDefaults returns l with zero fields set to the defaults.
@@ -55,12 +58,15 @@ func (l Limits) WithDefaults() Limits {
 	if l.MaxContextBytes == 0 {
 		l.MaxContextBytes = DefaultMaxContextBytes
 	}
+	if l.MaxConcurrentBulk == 0 {
+		l.MaxConcurrentBulk = DefaultMaxConcurrentBulk
+	}
 	return l
 }
 
 // Validate reports negative limits.
 func (l Limits) Validate() error {
-	if l.MaxBodyBytes < 0 || l.MaxBulkItems < 0 || l.MaxAnalyzeChars < 0 || l.MaxContextBytes < 0 {
+	if l.MaxBodyBytes < 0 || l.MaxBulkItems < 0 || l.MaxAnalyzeChars < 0 || l.MaxContextBytes < 0 || l.MaxConcurrentBulk < 0 {
 		return errors.New("limits may not be negative")
 	}
 	return nil
@@ -88,6 +94,9 @@ type Deps struct {
 	// AdminToken guards /api/v1/admin/*; empty disables the admin API
 	// (every admin request gets 503 unavailable).
 	AdminToken string
+	// WriteToken (or the admin token) is required for document writes;
+	// empty leaves writes open (development mode). See auth.go.
+	WriteToken string
 	// TrustedProxies are the proxy addresses or CIDRs whose
 	// X-Forwarded-For / X-Real-IP headers are believed for the client IP.
 	// Empty trusts no proxy: the client IP is the connection's address.
@@ -100,6 +109,12 @@ type Deps struct {
 	TrendingMaxAge time.Duration
 	// Analytics serves the search-analytics admin routes; nil answers 503.
 	Analytics Analytics
+	// RequestTimeout is every request's deadline (DefaultRequestTimeout);
+	// keep it below the http.Server's WriteTimeout so a request that runs
+	// out of time is still answered (504 timeout). SearchTimeout bounds each
+	// search and autocomplete (DefaultSearchTimeout; 504 engine_timeout).
+	RequestTimeout time.Duration
+	SearchTimeout  time.Duration
 	// Extra routes, mounted after the built-in ones.
 	Extra []Route
 }
@@ -110,9 +125,15 @@ type Server struct {
 	eng        engine.Engine
 	log        *zap.Logger
 	registry   *prometheus.Registry
-	adminToken string
+	auth       *auth
+	adminGuard gin.HandlerFunc
+	writeGuard gin.HandlerFunc
 	limits     Limits
-	metrics    *httpMetrics
+	// requestTimeout and searchTimeout: see Deps.
+	requestTimeout time.Duration
+	searchTimeout  time.Duration
+	bulk           bulkSlots
+	metrics        *httpMetrics
 	router     *gin.Engine
 	ready      atomic.Bool
 
@@ -146,8 +167,10 @@ func NewServer(d Deps) (*Server, error) {
 		eng:        d.Service.Engine(),
 		log:        d.Logger.With(zap.String("component", "api")),
 		registry:   d.Registry,
-		adminToken: d.AdminToken,
 		limits:     d.Limits.WithDefaults(),
+
+		requestTimeout: orDefault(d.RequestTimeout, DefaultRequestTimeout),
+		searchTimeout:  orDefault(d.SearchTimeout, DefaultSearchTimeout),
 		metrics:    m,
 		now:        time.Now,
 
@@ -155,6 +178,11 @@ func NewServer(d Deps) (*Server, error) {
 		trendingMaxAge: d.TrendingMaxAge,
 		analytics:      d.Analytics,
 	}
+	if s.auth, err = newAuth(d.AdminToken, d.WriteToken, d.Registry); err != nil {
+		return nil, fmt.Errorf("api: metrics: %w", err)
+	}
+	s.adminGuard, s.writeGuard = s.guard(ScopeAdmin), s.guard(ScopeWrite)
+	s.bulk = make(bulkSlots, s.limits.MaxConcurrentBulk)
 	s.ready.Store(true)
 
 	gin.SetMode(gin.ReleaseMode)
@@ -186,4 +214,11 @@ func (s *Server) Routes() []string {
 		out = append(out, r.Method+" "+r.Path)
 	}
 	return out
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
 }

@@ -264,7 +264,7 @@ func (e *Engine) indexInto(ctx context.Context, v *version, docs []engine.Docume
 	}
 	if b.Size() > 0 {
 		if err := v.idx.Batch(b); err != nil {
-			return nil, engine.Errorf(engine.Unavailable, "the index rejected the batch: %v", err)
+			return nil, engine.Errorf(engine.EngineUnavailable, "the index rejected the batch: %v", err)
 		}
 	}
 	return results, nil

@@ -120,6 +120,9 @@ func (w *writer) feed() {
 // after maps bulk item results back to their requests; res.Items are in
 // the order of reqs.
 func (w *writer) after(_ int64, reqs []es.BulkableRequest, res *es.BulkResponse, err error) {
+	if err != nil {
+		w.log.Warn("bulk request failed", zap.Int("docs", len(reqs)), zap.Error(err))
+	}
 	for i, r := range reqs {
 		t, ok := r.(*tracked)
 		if !ok {
@@ -128,11 +131,7 @@ func (w *writer) after(_ int64, reqs []es.BulkableRequest, res *es.BulkResponse,
 		id := t.w.results[t.i].ID
 		switch {
 		case err != nil || res == nil || i >= len(res.Items):
-			msg := "the bulk request failed"
-			if err != nil {
-				msg += ": " + err.Error()
-			}
-			t.w.set(t.i, failed(id, engine.Errorf(engine.Unavailable, "%s", msg)))
+			t.w.set(t.i, failed(id, engine.Errorf(engine.EngineUnavailable, "the search engine (Elasticsearch) did not take the bulk request")))
 		default:
 			for _, item := range res.Items[i] {
 				if item.Status >= 200 && item.Status < 300 {
@@ -153,7 +152,7 @@ func (w *writer) enqueue(ctx context.Context, reqs []*tracked) error {
 		select {
 		case w.queue <- queued{req: r, last: i == len(reqs)-1}:
 		case <-w.stop:
-			return engine.Errorf(engine.Unavailable, "the engine is closed")
+			return engine.Errorf(engine.EngineUnavailable, "the engine is closed")
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -170,7 +169,7 @@ func (w *writer) close() error {
 		for {
 			select {
 			case q := <-w.queue:
-				q.req.w.set(q.req.i, failed(q.req.w.results[q.req.i].ID, engine.Errorf(engine.Unavailable, "the engine closed before the document was sent")))
+				q.req.w.set(q.req.i, failed(q.req.w.results[q.req.i].ID, engine.Errorf(engine.EngineUnavailable, "the engine closed before the document was sent")))
 				continue
 			default:
 			}
