@@ -80,8 +80,8 @@ const (
 	// writeTimeout is the http.Server's; every request's deadline is
 	// requestTimeout, below it, so a request that runs out of time is
 	// answered (504) while the connection is still writable.
-	writeTimeout   = time.Minute
-	requestTimeout = writeTimeout - 5*time.Second
+	writeTimeout     = time.Minute
+	requestTimeout   = writeTimeout - 5*time.Second
 	queueDrainBudget = 5 * time.Second
 	readyPoll        = 500 * time.Millisecond
 )

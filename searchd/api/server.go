@@ -134,8 +134,8 @@ type Server struct {
 	searchTimeout  time.Duration
 	bulk           bulkSlots
 	metrics        *httpMetrics
-	router     *gin.Engine
-	ready      atomic.Bool
+	router         *gin.Engine
+	ready          atomic.Bool
 
 	trend          Trending
 	trendingMaxAge time.Duration
@@ -163,16 +163,16 @@ func NewServer(d Deps) (*Server, error) {
 		return nil, fmt.Errorf("api: metrics: %w", err)
 	}
 	s := &Server{
-		svc:        d.Service,
-		eng:        d.Service.Engine(),
-		log:        d.Logger.With(zap.String("component", "api")),
-		registry:   d.Registry,
-		limits:     d.Limits.WithDefaults(),
+		svc:      d.Service,
+		eng:      d.Service.Engine(),
+		log:      d.Logger.With(zap.String("component", "api")),
+		registry: d.Registry,
+		limits:   d.Limits.WithDefaults(),
 
 		requestTimeout: orDefault(d.RequestTimeout, DefaultRequestTimeout),
 		searchTimeout:  orDefault(d.SearchTimeout, DefaultSearchTimeout),
-		metrics:    m,
-		now:        time.Now,
+		metrics:        m,
+		now:            time.Now,
 
 		trend:          d.Trending,
 		trendingMaxAge: d.TrendingMaxAge,
