@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -85,3 +86,24 @@ func (w *deadWriter) WriteString(v string) (int, error) {
 
 // Unwrap lets http.ResponseController reach the connection's writer.
 func (w *deadWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// setupSafety sets up what NewServer adds for safe exposure: the token
+// guard, the deadlines and the bulk slots.
+func (s *Server) setupSafety(d Deps) error {
+	var err error
+	if s.auth, err = newAuth(d.AdminToken, d.WriteToken, d.Registry); err != nil {
+		return fmt.Errorf("api: metrics: %w", err)
+	}
+	s.adminGuard, s.writeGuard = s.guard(ScopeAdmin), s.guard(ScopeWrite)
+	s.requestTimeout = orDefault(d.RequestTimeout, DefaultRequestTimeout)
+	s.searchTimeout = orDefault(d.SearchTimeout, DefaultSearchTimeout)
+	s.bulk = make(bulkSlots, s.limits.MaxConcurrentBulk)
+	return nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}

@@ -121,26 +121,26 @@ type Deps struct {
 
 // Server is the HTTP API. It is an http.Handler.
 type Server struct {
-	svc        *search.Service
-	eng        engine.Engine
-	log        *zap.Logger
-	registry   *prometheus.Registry
-	auth       *auth
-	adminGuard gin.HandlerFunc
-	writeGuard gin.HandlerFunc
-	limits     Limits
-	// requestTimeout and searchTimeout: see Deps.
-	requestTimeout time.Duration
-	searchTimeout  time.Duration
-	bulk           bulkSlots
-	metrics        *httpMetrics
-	router         *gin.Engine
-	ready          atomic.Bool
+	svc      *search.Service
+	eng      engine.Engine
+	log      *zap.Logger
+	registry *prometheus.Registry
+	limits   Limits
+	metrics  *httpMetrics
+	router   *gin.Engine
+	ready    atomic.Bool
 
 	trend          Trending
 	trendingMaxAge time.Duration
 	analytics      Analytics
 	now            func() time.Time
+
+	// Access control, deadlines and bulk slots (auth.go, deadline.go,
+	// bulkwrite.go).
+	auth                          *auth
+	adminGuard, writeGuard        gin.HandlerFunc
+	requestTimeout, searchTimeout time.Duration
+	bulk                          bulkSlots
 }
 
 // NewServer builds the API over its dependencies. The server starts ready
@@ -168,21 +168,16 @@ func NewServer(d Deps) (*Server, error) {
 		log:      d.Logger.With(zap.String("component", "api")),
 		registry: d.Registry,
 		limits:   d.Limits.WithDefaults(),
-
-		requestTimeout: orDefault(d.RequestTimeout, DefaultRequestTimeout),
-		searchTimeout:  orDefault(d.SearchTimeout, DefaultSearchTimeout),
-		metrics:        m,
-		now:            time.Now,
+		metrics:  m,
+		now:      time.Now,
 
 		trend:          d.Trending,
 		trendingMaxAge: d.TrendingMaxAge,
 		analytics:      d.Analytics,
 	}
-	if s.auth, err = newAuth(d.AdminToken, d.WriteToken, d.Registry); err != nil {
-		return nil, fmt.Errorf("api: metrics: %w", err)
+	if err := s.setupSafety(d); err != nil {
+		return nil, err
 	}
-	s.adminGuard, s.writeGuard = s.guard(ScopeAdmin), s.guard(ScopeWrite)
-	s.bulk = make(bulkSlots, s.limits.MaxConcurrentBulk)
 	s.ready.Store(true)
 
 	gin.SetMode(gin.ReleaseMode)
@@ -214,11 +209,4 @@ func (s *Server) Routes() []string {
 		out = append(out, r.Method+" "+r.Path)
 	}
 	return out
-}
-
-func orDefault(d, def time.Duration) time.Duration {
-	if d <= 0 {
-		return def
-	}
-	return d
 }
