@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -194,16 +193,13 @@ func (b *BulkReader) nextElement() (BulkItem, error) {
 // readErr is err when it comes from reading the body (past the body limit,
 // or the connection failed) rather than from its JSON.
 func readErr(err error) error {
-	var mbe *http.MaxBytesError
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
 	case err == nil, errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &se), errors.As(err, &te):
 		return nil
-	case errors.As(err, &mbe):
-		return err
 	}
-	return engine.Errorf(engine.Invalid, "the request body could not be read")
+	return bodyReadErr(err)
 }
 
 // parseItem decodes one document strictly.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -30,8 +31,26 @@ func (s *Server) withDeadline(c *gin.Context) {
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.requestTimeout)
 	defer cancel()
+	// Reading the body counts too: a client that stalls mid-body gets the
+	// 504 at the deadline instead of holding the request past the write
+	// timeout. (Not every ResponseWriter supports it; then the context
+	// deadline alone applies.)
+	_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(s.requestTimeout))
 	c.Request = c.Request.WithContext(ctx)
 	c.Next()
+}
+
+// bodyReadErr classifies a failure to read the request body: past the body
+// limit (413), past the request deadline (504 timeout), or unreadable (400).
+func bodyReadErr(err error) error {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return err
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return engine.WithCause(err, engine.Timeout, "the request body did not arrive within the request deadline")
+	}
+	return engine.WithCause(err, engine.Invalid, "the request body could not be read")
 }
 
 // requestErr turns the end of a request's own deadline into 504 timeout

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -26,11 +25,7 @@ func (s *Server) readBody(c *gin.Context) ([]byte, error) {
 	r := http.MaxBytesReader(c.Writer, c.Request.Body, s.limits.MaxBodyBytes)
 	b, err := io.ReadAll(r)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, err
-		}
-		return nil, engine.Errorf(engine.Invalid, "the request body could not be read")
+		return nil, bodyReadErr(err)
 	}
 	return b, nil
 }
