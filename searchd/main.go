@@ -107,6 +107,7 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, b *backend, reg *pr
 		Trending:       b.trending,
 		TrendingMaxAge: cfg.TrendingInterval,
 		Analytics:      b.analytics,
+		Components:     b.components,
 	})
 	if err != nil {
 		return err

@@ -344,6 +344,19 @@ func checkService(t *testing.T, s *service) {
 		}
 		return false
 	})
+	// Every component reports itself up.
+	waitFor(t, "every component up in /healthz?verbose=1", 30*time.Second, func() bool {
+		var health struct {
+			Status     engine.Health            `json:"status"`
+			Components []engine.ComponentStatus `json:"components"`
+		}
+		getJSON(t, s.base+"/healthz?verbose=1", nil, &health)
+		names := map[string]bool{}
+		for _, c := range health.Components {
+			names[c.Component] = c.Health == engine.HealthUp
+		}
+		return health.Status == engine.HealthUp && names["engine"] && names["trending_leader"]
+	})
 	var snap struct {
 		Items  []any          `json:"items"`
 		Window map[string]any `json:"window"`

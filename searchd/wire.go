@@ -36,6 +36,8 @@ type backend struct {
 	retention *ingest.Retention
 	trending  *trending.Service
 	analytics *ingest.Analytics
+	// components report their health (/healthz?verbose=1, gauges).
+	components []engine.StatusReporter
 	// closers release what the backend holds, in order, after everything
 	// stopped (the engine last).
 	closers []func() error
@@ -152,6 +154,7 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 		}
 		cancel()
 		b.queue = q
+		b.components = append(b.components, redisStatus(rdb))
 		b.closers = append([]func() error{ls.Close, rdb.Close}, b.closers...)
 		if trendStore, err = redistrend.New(rdb, trending.StoreConfig{}, redistrend.Options{Prefix: cfg.ESPrefix + "trending:"}); err != nil {
 			return b, err
@@ -184,6 +187,7 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 	if b.trending, err = trending.New(trending.Config{Interval: cfg.TrendingInterval, Counter: trending.CounterConfig{Salt: salt}}, trendStore, reg, log); err != nil {
 		return b, err
 	}
+	b.components = append(b.components, trendingStatus(b.trending, cfg.TrendingInterval))
 	// The trending store closes before the engine (the last closer).
 	b.closers = append([]func() error{b.trending.Close}, b.closers...)
 	return b, nil

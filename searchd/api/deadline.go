@@ -117,7 +117,7 @@ func (s *Server) setupSafety(d Deps) error {
 	s.requestTimeout = orDefault(d.RequestTimeout, DefaultRequestTimeout)
 	s.searchTimeout = orDefault(d.SearchTimeout, DefaultSearchTimeout)
 	s.bulk = make(bulkSlots, s.limits.MaxConcurrentBulk)
-	return nil
+	return s.setupStatus(d)
 }
 
 func orDefault(d, def time.Duration) time.Duration {

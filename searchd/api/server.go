@@ -115,6 +115,9 @@ type Deps struct {
 	// search and autocomplete (DefaultSearchTimeout; 504 engine_timeout).
 	RequestTimeout time.Duration
 	SearchTimeout  time.Duration
+	// Components report their health to /healthz?verbose=1 and the
+	// searchd_component_status gauges (the engine is built in).
+	Components []engine.StatusReporter
 	// Extra routes, mounted after the built-in ones.
 	Extra []Route
 }
@@ -141,6 +144,7 @@ type Server struct {
 	adminGuard, writeGuard        gin.HandlerFunc
 	requestTimeout, searchTimeout time.Duration
 	bulk                          bulkSlots
+	components                    []engine.StatusReporter
 }
 
 // NewServer builds the API over its dependencies. The server starts ready

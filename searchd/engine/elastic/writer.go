@@ -3,7 +3,9 @@ package elastic
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
+	"time"
 
 	es "github.com/olivere/elastic/v7"
 	"go.uber.org/zap"
@@ -160,12 +162,27 @@ func (w *writer) enqueue(ctx context.Context, reqs []*tracked) error {
 	return nil
 }
 
+// writerCloseBudget bounds close while the cluster is unreachable.
+const writerCloseBudget = 10 * time.Second
+
 // close stops the feeder, fails what is still queued and flushes and stops
 // the processor (which commits what it holds).
 func (w *writer) close() error {
 	w.closeOnce.Do(func() {
 		close(w.stop)
-		<-w.done
+		// olivere's processor waits for a live connection without end once
+		// the cluster is unreachable (its workers block in
+		// waitForActiveConnection, and Flush and Close with them): give up
+		// after a budget rather than hang the shutdown. Callers waiting on
+		// their documents end with their own contexts.
+		timeout := time.NewTimer(writerCloseBudget)
+		defer timeout.Stop()
+		select {
+		case <-w.done:
+		case <-timeout.C:
+			w.closeErr = fmt.Errorf("elastic: the bulk processor did not stop within %s (the cluster is unreachable); the documents it held are not confirmed", writerCloseBudget)
+			return
+		}
 		for {
 			select {
 			case q := <-w.queue:
@@ -175,8 +192,15 @@ func (w *writer) close() error {
 			}
 			break
 		}
-		if err := w.proc.Close(); err != nil {
-			w.closeErr = errors.Join(errors.New("elastic: closing the bulk processor"), err)
+		closed := make(chan error, 1)
+		go func() { closed <- w.proc.Close() }()
+		select {
+		case err := <-closed:
+			if err != nil {
+				w.closeErr = errors.Join(errors.New("elastic: closing the bulk processor"), err)
+			}
+		case <-timeout.C:
+			w.closeErr = fmt.Errorf("elastic: the bulk processor did not stop within %s (the cluster is unreachable); the documents it held are not confirmed", writerCloseBudget)
 		}
 	})
 	return w.closeErr
