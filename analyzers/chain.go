@@ -44,38 +44,50 @@ type Analysis struct {
 	Search *Analyzer
 	// Synonyms is the parsed dictionary; nil when there are no rules.
 	Synonyms *SynonymSet
+	// Warnings are the settings' problems that did not stop the build.
+	Warnings Problems
 
 	mode     DecompoundMode
 	userDict *UserDictionary
 	stopTags []string
 }
 
-// NewAnalysis validates settings and builds both analyzers. Invalid
-// settings return Problems listing every problem.
+// NewAnalysis validates settings and builds both analyzers. Settings with
+// errors return Problems listing every problem (warnings too); settings
+// with only warnings are built, and a.Warnings lists them.
 func NewAnalysis(s engine.AnalysisSettings) (*Analysis, error) {
 	a, problems, err := buildAnalysis(s)
 	if err != nil {
 		return nil, err
 	}
-	if len(problems) > 0 {
+	if problems.HasErrors() {
 		return nil, problems
 	}
 	return a, nil
 }
 
-// Validate returns Problems listing every problem with settings (unknown
-// decompound mode or stop tag, bad user dictionary lines, synonym
-// dictionary problems, decompound mode mixed with synonyms), or nil. Other
-// errors (the system dictionary failing to load) are returned as they are.
-func Validate(s engine.AnalysisSettings) error {
+// Validate returns every problem with settings, errors and warnings,
+// sorted by dictionary (synonyms, user dictionary, stop tags, decompound
+// mode), line and column; nil when there is none. Only errors make the
+// settings invalid (ps.HasErrors()); NewAnalysis builds settings that have
+// only warnings. An internal failure (the system dictionary failing to
+// load) is reported as one error with code CodeInternal.
+func Validate(s engine.AnalysisSettings) Problems {
 	_, problems, err := buildAnalysis(s)
 	if err != nil {
-		return err
+		return Problems{{Dictionary: DictSynonyms, Severity: SeverityError, Code: CodeInternal,
+			Message: "the Korean analyzer could not be loaded: " + err.Error()}}
 	}
-	if len(problems) > 0 {
-		return problems
+	return problems
+}
+
+// UserDictionary is the user dictionary the analyzers were built with;
+// nil when there are no user words.
+func (a *Analysis) UserDictionary() *UserDictionary {
+	if a.userDict.Len() == 0 {
+		return nil
 	}
-	return nil
+	return a.userDict
 }
 
 // NewIndexAnalyzer builds the korean_index analyzer of settings.
@@ -110,28 +122,29 @@ func buildAnalysis(s engine.AnalysisSettings) (*Analysis, Problems, error) {
 	mode, ok := parseDecompoundMode(DecompoundMode(strings.ToLower(strings.TrimSpace(s.DecompoundMode))))
 	switch {
 	case !ok:
-		problems = append(problems, Problem{Field: FieldDecompoundMode,
+		problems = append(problems, Problem{Dictionary: DictDecompoundMode, Severity: SeverityError, Code: CodeUnknownDecompoundMode,
 			Message: fmt.Sprintf("%q is not a decompound mode; use none, discard or mixed", s.DecompoundMode)})
 		tokenizerOK = false
 	case mode == DecompoundMixed && hasSynonyms:
-		problems = append(problems, Problem{Field: FieldDecompoundMode, Message: "decompound_mode mixed cannot be used together with synonyms " +
-			"(Elasticsearch cannot build a synonym filter after a tokenizer that keeps a compound and its parts); use discard or none"})
+		problems = append(problems, Problem{Dictionary: DictDecompoundMode, Severity: SeverityError, Code: CodeMixedWithSynonyms,
+			Message: "decompound_mode mixed cannot be used together with synonyms " +
+				"(Elasticsearch cannot build a synonym filter after a tokenizer that keeps a compound and its parts); use discard or none"})
 		tokenizerOK = false
 	}
 	a.mode = mode
 
 	ud, udProblems := parseUserDictionary(s.UserDictionary, maxUserDictionaryProblems)
 	problems = append(problems, udProblems...)
-	if len(udProblems) > 0 {
+	if udProblems.HasErrors() {
 		tokenizerOK = false
 	} else {
 		a.userDict = ud
 	}
 
 	stopTags := s.StopTags
-	for _, tag := range s.StopTags {
+	for i, tag := range s.StopTags {
 		if _, known := normalizeStopTag(tag); !known {
-			problems = append(problems, Problem{Field: FieldStopTags,
+			problems = append(problems, Problem{Dictionary: DictStopTags, Line: i + 1, Severity: SeverityError, Code: CodeUnknownStopTag,
 				Message: fmt.Sprintf("%q is not a part-of-speech tag nori knows (examples: J for particles, E for endings, NNG for nouns)", tag)})
 			stopTags = nil // check the synonyms with what is valid
 		}
@@ -150,7 +163,8 @@ func buildAnalysis(s engine.AnalysisSettings) (*Analysis, Problems, error) {
 		}
 	}
 	if hasSynonyms {
-		set, err := ParseSynonyms(s.Synonyms, pre.Analyze)
+		opts := SynonymOptions{Expand: s.SynonymsExpand == nil || *s.SynonymsExpand}
+		set, err := ParseSynonymsWith(s.Synonyms, opts, pre.Analyze)
 		var ps Problems
 		switch {
 		case errors.As(err, &ps):
@@ -158,14 +172,16 @@ func buildAnalysis(s engine.AnalysisSettings) (*Analysis, Problems, error) {
 		case err != nil:
 			return nil, nil, err
 		}
+		problems = append(problems, set.Warnings()...)
 		if set.Len() > 0 {
 			a.Synonyms = set
 		}
 	}
-	if len(problems) > 0 {
-		sortProblems(problems)
+	sortProblems(problems)
+	if problems.HasErrors() {
 		return nil, problems, nil
 	}
+	a.Warnings = problems
 
 	a.Index = pre
 	a.Index.Name = IndexAnalyzerName
@@ -179,7 +195,7 @@ func buildAnalysis(s engine.AnalysisSettings) (*Analysis, Problems, error) {
 	if a.Synonyms != nil && a.mode != DecompoundDiscard {
 		a.Synonyms.addCanonicalForms(a.Search.Analyze)
 	}
-	return a, nil, nil
+	return a, problems, nil
 }
 
 // newPreSynonymAnalyzer is the chain every synonym word is analyzed with:

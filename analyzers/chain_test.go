@@ -96,8 +96,8 @@ func TestDecompoundNoneKeepsCompoundRules(t *testing.T) {
 // apart (with a gap) is rejected in a rule until it is a user word.
 func TestUserDictionaryMakesSlangUsable(t *testing.T) {
 	s := engine.AnalysisSettings{Synonyms: "갤폰, 갤럭시폰"}
-	if err := analyzers.Validate(s); err == nil || !strings.Contains(err.Error(), "user dictionary") {
-		t.Fatalf("Validate without user word = %v, want a gap problem suggesting the user dictionary", err)
+	if ps := analyzers.Validate(s); !ps.HasErrors() || !strings.Contains(ps.Error(), "user dictionary") {
+		t.Fatalf("Validate without user word = %v, want a gap problem suggesting the user dictionary", ps)
 	}
 	s.UserDictionary = []string{"갤폰"}
 	a := mustAnalysis(t, s)
@@ -124,65 +124,82 @@ func TestNoSynonymsNoFilter(t *testing.T) {
 }
 
 func TestValidateReportsEveryProblem(t *testing.T) {
+	type w struct {
+		dict     string
+		line     int
+		severity analyzers.Severity
+		code     string
+		msg      string // a fragment
+	}
+	const E, W = analyzers.SeverityError, analyzers.SeverityWarning
 	tests := []struct {
 		name string
 		s    engine.AnalysisSettings
-		want []analyzers.Problem // Message is a fragment
+		want []w
 	}{
 		{"valid", engine.AnalysisSettings{DecompoundMode: "NONE", StopTags: []string{"JKS", "E"}, UserDictionary: []string{"보겜"}, Synonyms: "보드게임, 보겜"}, nil},
 		{"mixed without synonyms is fine", engine.AnalysisSettings{DecompoundMode: "mixed"}, nil},
 		{"mixed with synonyms", engine.AnalysisSettings{DecompoundMode: "mixed", Synonyms: "삼성전자, 삼전"},
-			[]analyzers.Problem{{Field: "decompound_mode", Message: "mixed cannot be used together with synonyms"}}},
+			[]w{{"decompound_mode", 0, E, "mixed_with_synonyms", "mixed cannot be used together with synonyms"}}},
 		{"unknown mode", engine.AnalysisSettings{DecompoundMode: "split"},
-			[]analyzers.Problem{{Field: "decompound_mode", Message: `"split" is not a decompound mode`}}},
+			[]w{{"decompound_mode", 0, E, "unknown_decompound_mode", `"split" is not a decompound mode`}}},
 		{"bad user dictionary lines, all of them", engine.AnalysisSettings{UserDictionary: []string{"세종시 세종 시", "가나 다", "c++", "C++", "세종시"}},
-			[]analyzers.Problem{
-				{Field: "user_dictionary", Line: 2, Message: `the parts "다" concatenate to "다", not to the word "가나"`},
-				{Field: "user_dictionary", Line: 4, Message: `"C++" is already defined on line 3`},
-				{Field: "user_dictionary", Line: 5, Message: `"세종시" is already defined on line 1`},
+			[]w{
+				{"user_dictionary", 2, E, "parts_mismatch", `the parts "다" put together make "다", not the word "가나"`},
+				{"user_dictionary", 4, W, "duplicate_word", `"C++" is already defined on line 3`},
+				{"user_dictionary", 5, W, "duplicate_word", `"세종시" is already defined on line 1`},
 			}},
 		{"bad stop tags", engine.AnalysisSettings{StopTags: []string{"J", "XX", "", "NNG"}},
-			[]analyzers.Problem{
-				{Field: "stop_tags", Message: `"XX" is not a part-of-speech tag`},
-				{Field: "stop_tags", Message: `"" is not a part-of-speech tag`},
+			[]w{
+				{"stop_tags", 2, E, "unknown_stop_tag", `"XX" is not a part-of-speech tag`},
+				{"stop_tags", 3, E, "unknown_stop_tag", `"" is not a part-of-speech tag`},
+			}},
+		{"only warnings build", engine.AnalysisSettings{UserDictionary: []string{"보겜", "보겜"}, Synonyms: "보드게임, 보겜, 보겜\n보드게임, 보겜"},
+			[]w{
+				{"synonyms", 1, W, "duplicate_member", `"보겜" is listed twice`},
+				{"synonyms", 2, W, "duplicate_rule", "repeats line 1"},
+				{"user_dictionary", 2, W, "duplicate_word", "already defined on line 1"},
 			}},
 		{"everything at once", engine.AnalysisSettings{DecompoundMode: "split", UserDictionary: []string{"가나 다"}, StopTags: []string{"XX"},
 			Synonyms: "삼성, 을\n삼성전자, 삼전\n삼전, 엘지"},
-			[]analyzers.Problem{
-				{Field: "decompound_mode", Message: "is not a decompound mode"},
-				{Field: "user_dictionary", Line: 1, Message: "concatenate"},
-				{Field: "stop_tags", Message: `"XX"`},
-				{Field: "synonyms", Line: 1, Message: `"을" disappears`},
-				{Field: "synonyms", Line: 3, Message: `"삼전" is already in the synonym group on line 2`},
+			[]w{
+				{"synonyms", 1, E, "removed_word", `"을" disappears`},
+				{"synonyms", 3, W, "merged_rules", `"삼전" is also in the synonym group on line 2`},
+				{"user_dictionary", 1, E, "parts_mismatch", "put together"},
+				{"stop_tags", 1, E, "unknown_stop_tag", `"XX"`},
+				{"decompound_mode", 0, E, "unknown_decompound_mode", "is not a decompound mode"},
 			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := analyzers.Validate(tt.s)
-			_, newErr := analyzers.NewAnalysis(tt.s)
-			if (err == nil) != (newErr == nil) {
-				t.Errorf("Validate = %v but NewAnalysis = %v", err, newErr)
+			ps := analyzers.Validate(tt.s)
+			a, err := analyzers.NewAnalysis(tt.s)
+			if (err != nil) != ps.HasErrors() {
+				t.Errorf("Validate = %v but NewAnalysis = %v: only errors may fail a build", ps, err)
 			}
-			if tt.want == nil {
-				if err != nil {
-					t.Fatalf("Validate = %v, want nil", err)
+			if err == nil && !reflect.DeepEqual(a.Warnings, ps) {
+				t.Errorf("Analysis.Warnings = %v, want Validate's %v", a.Warnings, ps)
+			}
+			if err != nil {
+				var eps analyzers.Problems
+				if !errors.As(err, &eps) || !reflect.DeepEqual(eps, ps) {
+					t.Errorf("NewAnalysis error = %v, want Validate's problems", err)
 				}
-				return
-			}
-			var ps analyzers.Problems
-			if !errors.As(err, &ps) {
-				t.Fatalf("Validate = %v (%T), want Problems", err, err)
-			}
-			if engine.ErrorCode(err) != engine.Invalid {
-				t.Errorf("code = %q", engine.ErrorCode(err))
+				if engine.ErrorCode(err) != engine.Invalid {
+					t.Errorf("code = %q", engine.ErrorCode(err))
+				}
 			}
 			if len(ps) != len(tt.want) {
-				t.Fatalf("got %d problems, want %d:\n%v", len(ps), len(tt.want), err)
+				t.Fatalf("got %d problems, want %d:\n%v", len(ps), len(tt.want), ps)
 			}
 			for i, w := range tt.want {
-				if ps[i].Field != w.Field || ps[i].Line != w.Line || !strings.Contains(ps[i].Message, w.Message) {
-					t.Errorf("problem %d = %+v, want %+v", i, ps[i], w)
+				p := ps[i]
+				if p.Dictionary != w.dict || p.Line != w.line || p.Severity != w.severity || p.Code != w.code || !strings.Contains(p.Message, w.msg) {
+					t.Errorf("problem %d = %+v, want %+v", i, p, w)
 				}
+			}
+			if got := append(ps.Errors(), ps.Warnings()...); len(got) != len(ps) {
+				t.Errorf("Errors() + Warnings() = %d problems, want %d", len(got), len(ps))
 			}
 		})
 	}

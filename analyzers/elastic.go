@@ -38,7 +38,8 @@ func ElasticsearchAnalysis(s engine.AnalysisSettings) (map[string]any, error) {
 //     out, nori's defaults when none were set), korean_readingform and,
 //     when the dictionary has rules, korean_synonyms: type synonym (not
 //     synonym_graph, which Elasticsearch allows at search time only), rules
-//     inline, expand true, lenient false so a bad rule fails loudly;
+//     inline, expand as the settings' SynonymsExpand (true by default),
+//     lenient false so a bad rule fails loudly;
 //   - analyzers korean_index (tokenizer, korean_pos, korean_readingform,
 //     lowercase, korean_synonyms) and korean_search (no synonyms).
 //
@@ -70,7 +71,7 @@ func (a *Analysis) Elasticsearch() map[string]any {
 		filters[esSynonymFilter] = map[string]any{
 			"type":     "synonym",
 			"synonyms": rules,
-			"expand":   true,
+			"expand":   a.Synonyms.Expand(),
 			"lenient":  false,
 		}
 		indexChain = append(indexChain[:len(chain):len(chain)], esSynonymFilter)

@@ -28,6 +28,10 @@ var elasticCases = []struct {
 a\,b, c#
 `,
 	}},
+	{"synonyms_expand_false", engine.AnalysisSettings{
+		Synonyms:       "영화, 필름, 무비\n휴대폰, 핸드폰 => 휴대전화\n영화, 필름, 무비\n",
+		SynonymsExpand: new(bool),
+	}},
 }
 
 // TestElasticsearchAnalysisGolden compares the generated settings.analysis

@@ -38,7 +38,9 @@ const (
 // word, \# for a '#', \\ for a backslash, \=> for an arrow). Blank lines are
 // ignored; spaces around words are not part of them.
 //
-// Equivalence rules are expanded (Elasticsearch's expand: true). A word is
+// Equivalence rules are expanded by default (Elasticsearch's expand: true:
+// every member matches every other); with expand false every member is
+// replaced by the group's first member. A word is
 // matched by its analyzed terms, so "삼성전자" in a dictionary analyzed with
 // decompound_mode discard is the two-term sequence "삼성 전자" and matches
 // the text 삼성전자 (which the tokenizer splits the same way), not a single
@@ -57,6 +59,11 @@ type SynonymSet struct {
 	written map[string]string
 	// maxOutput is the most terms any output has.
 	maxOutput int
+	// expand is Elasticsearch's expand option (see SynonymOptions).
+	expand bool
+	// warnings are the problems of the dictionary that did not stop it
+	// from being built.
+	warnings Problems
 }
 
 // SynonymGroup is one rule of the dictionary.
@@ -75,6 +82,12 @@ type SynonymGroup struct {
 	Members []string `json:"members"`
 	// Outputs are the analyzed right-hand words of a one-way rule.
 	Outputs []string `json:"outputs,omitempty"`
+	// Rule is the rule as Rules() writes it (normalized, escaped).
+	Rule string `json:"rule"`
+	// Words are the member words as written (unescaped), in the order of
+	// Members; OutputWords the right-hand words, in the order of Outputs.
+	Words       []string `json:"words"`
+	OutputWords []string `json:"output_words,omitempty"`
 }
 
 // synonymEntry is what one input term sequence expands to.
@@ -90,6 +103,19 @@ func (s *SynonymSet) Groups() []SynonymGroup {
 		return nil
 	}
 	return slices.Clone(s.groups)
+}
+
+// Expand reports whether equivalence rules map every member to every
+// member (true) or to the first member (false).
+func (s *SynonymSet) Expand() bool { return s == nil || s.expand }
+
+// Warnings returns the problems of the dictionary that did not stop it
+// from being built (repeated words, merged rules, ...).
+func (s *SynonymSet) Warnings() Problems {
+	if s == nil {
+		return nil
+	}
+	return slices.Clone(s.warnings)
 }
 
 // Len is the number of rules.
@@ -170,37 +196,70 @@ func (s *SynonymSet) match(toks []Token, i int) *synonymEntry {
 	return nil
 }
 
-// ParseSynonyms parses a Solr-format synonym dictionary (see SynonymSet),
-// analyzing every word with analyze: the analysis chain that precedes the
-// synonym filter, as Elasticsearch does when it builds the filter. The error
-// is Problems with every problem found, each with its line.
+// SynonymOptions are the synonym filter's options besides the rules.
+type SynonymOptions struct {
+	// Expand is Elasticsearch's expand: true maps every member of an
+	// equivalence group to every member, false maps every member to the
+	// group's first member. DefaultSynonymOptions has true, as
+	// Elasticsearch.
+	Expand bool
+}
+
+// DefaultSynonymOptions are Elasticsearch's defaults (expand true).
+func DefaultSynonymOptions() SynonymOptions { return SynonymOptions{Expand: true} }
+
+// ParseSynonyms parses a Solr-format synonym dictionary (see SynonymSet)
+// with DefaultSynonymOptions.
 func ParseSynonyms(text string, analyze func(string) []Token) (*SynonymSet, error) {
+	return ParseSynonymsWith(text, DefaultSynonymOptions(), analyze)
+}
+
+// ParseSynonymsWith parses a Solr-format synonym dictionary (see
+// SynonymSet), analyzing every word with analyze: the analysis chain that
+// precedes the synonym filter, as Elasticsearch does when it builds the
+// filter.
+//
+// What Elasticsearch accepts is accepted, and built the way Elasticsearch
+// builds it (Lucene's SolrSynonymParser into a SynonymMap with dedup): a
+// word listed twice in a rule, or two words that analyze alike, count once;
+// a repeated rule counts once; a word in several rules gets the
+// replacements of all of them (the rules are merged, not made transitive).
+// Each of these is reported as a warning (SynonymSet.Warnings). What
+// Elasticsearch refuses, and what is over this package's limits, is an
+// error: then the set is nil and the error is Problems with every problem
+// found, warnings included, each with its line and column.
+func ParseSynonymsWith(text string, opts SynonymOptions, analyze func(string) []Token) (*SynonymSet, error) {
 	p := &synonymParser{
 		analyze: analyze,
+		expand:  opts.Expand,
 		owner:   map[string]*parsedRule{},
 		seen:    map[string]int{},
 	}
 	if len(text) > MaxSynonymBytes {
-		return nil, Problems{p.problem(1, "the dictionary is %d KB; at most %d KB are allowed — split it or remove unused rules",
+		return nil, Problems{p.problem(0, 0, SeverityError, CodeTooLarge,
+			"the dictionary is %d KB; at most %d KB are allowed — split it or remove unused rules",
 			(len(text)+1023)/1024, MaxSynonymBytes/1024)}
 	}
 	for line := range strings.Lines(text) {
 		p.line++
 		p.parseLine(strings.TrimRight(line, "\r\n"))
 	}
-	if len(p.problems) > 0 {
-		sortProblems(p.problems)
+	sortProblems(p.problems)
+	if p.problems.HasErrors() {
 		return nil, p.problems
 	}
-	return p.build(), nil
+	s := p.build()
+	s.warnings = p.problems
+	return s, nil
 }
 
 type synonymParser struct {
 	analyze  func(string) []Token
+	expand   bool
 	line     int
 	rules    []*parsedRule
 	problems Problems
-	// owner maps a member's analyzed terms to the rule it belongs to.
+	// owner maps a member's analyzed terms to the first rule it belongs to.
 	owner map[string]*parsedRule
 	// seen maps a rule's key to its line, to find duplicates.
 	seen map[string]int
@@ -218,17 +277,18 @@ type parsedRule struct {
 
 type analyzedWord struct {
 	text  string   // as written, unescaped, spaces normalized
+	col   int      // 1-based column of its first character on the line
 	terms []string // analyzed
 	key   string   // terms joined by a space
 }
 
-func (p *synonymParser) problem(line int, format string, args ...any) Problem {
-	return Problem{Field: FieldSynonyms, Line: line, Message: fmt.Sprintf(format, args...)}
+func (p *synonymParser) problem(line, col int, sev Severity, code, format string, args ...any) Problem {
+	return Problem{Dictionary: DictSynonyms, Line: line, Column: col, Severity: sev, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
 // report adds a problem on the current line, once.
-func (p *synonymParser) report(format string, args ...any) {
-	pr := p.problem(p.line, format, args...)
+func (p *synonymParser) report(col int, sev Severity, code, format string, args ...any) {
+	pr := p.problem(p.line, col, sev, code, format, args...)
 	for i := len(p.problems) - 1; i >= 0 && p.problems[i].Line == p.line; i-- {
 		if p.problems[i] == pr {
 			return
@@ -237,97 +297,167 @@ func (p *synonymParser) report(format string, args ...any) {
 	p.problems = append(p.problems, pr)
 }
 
+func (p *synonymParser) errorf(col int, code, format string, args ...any) {
+	p.report(col, SeverityError, code, format, args...)
+}
+
+func (p *synonymParser) warnf(col int, code, format string, args ...any) {
+	p.report(col, SeverityWarning, code, format, args...)
+}
+
+// lineErrors reports whether an error was reported on the current line.
+func (p *synonymParser) lineErrors() bool {
+	for i := len(p.problems) - 1; i >= 0 && p.problems[i].Line == p.line; i-- {
+		if p.problems[i].IsError() {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *synonymParser) parseLine(line string) {
 	if !utf8.ValidString(line) {
-		p.report("the line contains bytes that are not valid UTF-8 text; save the dictionary as UTF-8")
+		p.errorf(0, CodeInvalidUTF8, "the line contains bytes that are not valid UTF-8 text; save the dictionary as UTF-8")
 		return
 	}
 	if n := utf8.RuneCountInString(line); n > MaxSynonymLineRunes {
-		p.report("the line is %d characters long; at most %d are allowed — split the group", n, MaxSynonymLineRunes)
+		p.errorf(0, CodeLineTooLong, "the line is %d characters long; at most %d are allowed — split the group", n, MaxSynonymLineRunes)
 		return
 	}
+	if p.line == 1 {
+		line = strings.TrimPrefix(line, "\uFEFF")
+	}
+	col := 0
 	for _, r := range line {
-		if r != '\t' && (unicode.IsControl(r) || r == '\uFEFF' && p.line > 1) {
-			p.report("the line contains an invisible control character (%U); remove it", r)
+		col++
+		if r != '\t' && (unicode.IsControl(r) || r == '\uFEFF') {
+			p.errorf(col, CodeControlCharacter, "the line contains an invisible control character (%U) at column %d; remove it", r, col)
 			return
 		}
 	}
-	sides, arrows := scanRule(strings.TrimPrefix(line, "\uFEFF"))
-	if arrows == 0 && len(sides) == 1 && len(sides[0]) == 1 && sides[0][0] == "" {
+	sc := scanRule(line)
+	if sc.blank {
 		return // blank or comment
 	}
 	p.ruleSeen++
 	if p.ruleSeen > MaxSynonymRules {
 		if p.ruleSeen == MaxSynonymRules+1 { // report once, on the first rule over
-			p.report("the dictionary has more than %d rules; rules from this line on were not checked", MaxSynonymRules)
+			p.errorf(0, CodeTooManyRules, "the dictionary has more than %d rules; rules from this line on were not checked", MaxSynonymRules)
 		}
 		return
 	}
-	if arrows > 1 {
-		p.report("a rule may contain \"=>\" only once (write \\=> for a literal arrow)")
-		return
-	}
-	r := &parsedRule{line: p.line, oneWay: arrows == 1}
-	ok := true
-	nwords := 0
-	for si, side := range sides {
-		where := ""
-		if r.oneWay {
-			where = [2]string{" before \"=>\"", " after \"=>\""}[si]
-		}
-		nonEmpty := 0
-		for _, w := range side {
-			if w != "" {
-				nonEmpty++
-			}
-		}
-		if nonEmpty == 0 {
-			p.report("there is no word%s", where)
-			ok = false
-			continue
-		}
-		if nonEmpty != len(side) {
-			p.report("there is an empty word%s (two commas in a row, or a comma at the start or end)", where)
-			ok = false
-		}
-		nwords += nonEmpty
-	}
+	r, ok := p.shapeRule(sc)
 	if !ok {
 		return
 	}
-	if nwords > MaxSynonymWordsPerRule {
-		p.report("the rule has %d words; at most %d are allowed", nwords, MaxSynonymWordsPerRule)
+	if n := len(r.left) + len(r.right); n > MaxSynonymWordsPerRule {
+		p.errorf(0, CodeTooManyWords, "the rule has %d words; at most %d are allowed", n, MaxSynonymWordsPerRule)
 		return
 	}
-	if !r.oneWay && len(sides[0]) < 2 {
-		p.report("%q alone is not a synonym group; list at least two words separated by commas, or use \"=>\"", sides[0][0])
+	r.left = p.analyzeSide(r.left)
+	r.right = p.analyzeSide(r.right)
+	if p.lineErrors() {
 		return
 	}
-	r.left = p.analyzeSide(sides[0], &ok)
-	if r.oneWay {
-		r.right = p.analyzeSide(sides[1], &ok)
-	}
-	if !ok {
-		return
-	}
-	p.checkRepeats(r, &ok)
-	if !ok {
+	r.left = p.dedupSide(r.left)
+	r.right = p.dedupSide(r.right)
+	if !r.oneWay && len(r.left) < 2 {
+		p.warnf(r.left[0].col, CodeSingleWord, "%q alone is not a synonym group, so the line has no effect; list at least two words separated by commas, or use \"=>\"", r.left[0].text)
 		return
 	}
 	r.written = writeRule(r)
-	key := ruleKey(r)
+	key := ruleKey(r, p.expand)
 	if first, dup := p.seen[key]; dup {
-		p.report("this rule repeats line %d; remove one of them", first)
-		return
-	}
-	if !p.checkConflicts(r) {
+		p.warnf(0, CodeDuplicateRule, "this rule repeats line %d, so it has no effect; remove one of them", first)
 		return
 	}
 	p.seen[key] = r.line
+	p.checkOverlaps(r)
 	for _, w := range r.members() {
-		p.owner[w.key] = r
+		if _, taken := p.owner[w.key]; !taken {
+			p.owner[w.key] = r
+		}
 	}
 	p.rules = append(p.rules, r)
+}
+
+// shapeRule turns the scanned sides into a rule the way Lucene's
+// SolrSynonymParser reads a line: sides with nothing at all in them are
+// skipped (so "=> b" is the single word b and "a, b =>" the group a, b);
+// more than two sides are refused; empty words between commas are skipped,
+// but a word of spaces only is refused (Elasticsearch: "was completely
+// eliminated by analyzer").
+func (p *synonymParser) shapeRule(sc scannedRule) (*parsedRule, bool) {
+	var sides []scannedSide
+	for _, s := range sc.sides {
+		if s.empty {
+			continue
+		}
+		sides = append(sides, s)
+		for _, w := range s.words {
+			switch {
+			case w.empty:
+				p.warnf(w.col, CodeEmptyWord, "there is an empty word here (two commas in a row, or a comma at the start or end); it is ignored")
+			case w.text == "":
+				p.errorf(w.col, CodeBlankWord, "there is a word of only spaces here (between two commas or before \"=>\"); remove the extra comma")
+			}
+		}
+	}
+	if p.lineErrors() {
+		return nil, false
+	}
+	switch {
+	case len(sides) > 2:
+		p.errorf(sc.arrows[1], CodeMultipleArrows, "a rule may contain \"=>\" only once (write \\=> for a literal arrow)")
+		return nil, false
+	case len(sides) == 0:
+		p.errorf(sc.arrows[0], CodeEmptySide, "there is no word, only \"=>\"; write words before and after it")
+		return nil, false
+	case len(sides) < len(sc.sides):
+		where := "before"
+		if !sc.sides[0].empty {
+			where = "after"
+		}
+		if len(sides) == 1 {
+			if n := len(nonEmptyWords(sides[0])); n < 2 {
+				p.warnf(sc.arrows[0], CodeEmptySide, "there is no word %s \"=>\", so the line has no effect; write words on both sides", where)
+				return nil, false
+			}
+			p.warnf(sc.arrows[0], CodeEmptySide, "there is no word %s \"=>\", so the line is read as if the arrow were not there (a group of the words on the other side); write words on both sides or remove the arrow", where)
+		} else {
+			p.warnf(sc.arrows[0], CodeEmptySide, "there is an extra \"=>\" with no word %s it; it is ignored", where)
+		}
+	}
+	r := &parsedRule{line: p.line, oneWay: len(sides) == 2}
+	words := [2][]analyzedWord{}
+	for si, s := range sides {
+		for _, w := range nonEmptyWords(s) {
+			words[si] = append(words[si], analyzedWord{text: w.text, col: w.col})
+		}
+	}
+	r.left, r.right = words[0], words[1]
+	if len(r.left) == 0 || (r.oneWay && len(r.right) == 0) {
+		where, col := "on the line", 0
+		if r.oneWay {
+			where, col = "before \"=>\"", sc.arrows[0]
+			if len(r.left) > 0 {
+				where = "after \"=>\""
+			}
+		}
+		p.warnf(col, CodeEmptySide, "there is no word %s, so the line has no effect", where)
+		return nil, false
+	}
+	return r, true
+}
+
+func nonEmptyWords(s scannedSide) []scannedWord {
+	var out []scannedWord
+	for _, w := range s.words {
+		if !w.empty {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // members are the words that map to the rule's canonical word.
@@ -340,15 +470,13 @@ func (r *parsedRule) canonical() string {
 	return r.left[0].text
 }
 
-func (p *synonymParser) analyzeSide(words []string, ok *bool) []analyzedWord {
-	out := make([]analyzedWord, 0, len(words))
+// analyzeSide analyzes the words of a side, keeping those that are usable.
+func (p *synonymParser) analyzeSide(words []analyzedWord) []analyzedWord {
+	out := words[:0]
 	for _, w := range words {
-		aw, good := p.analyzeWord(w)
-		if !good {
-			*ok = false
-			continue
+		if p.analyzeWord(&w) {
+			out = append(out, w)
 		}
-		out = append(out, aw)
 	}
 	return out
 }
@@ -357,11 +485,12 @@ func (p *synonymParser) analyzeSide(words []string, ok *bool) []analyzedWord {
 // refuse the rule: a word analyzed to nothing, to stacked tokens or to
 // tokens with a gap between them (SynonymMap requires every token to follow
 // the previous one at the next position).
-func (p *synonymParser) analyzeWord(w string) (analyzedWord, bool) {
+func (p *synonymParser) analyzeWord(aw *analyzedWord) bool {
+	w := aw.text
 	toks := p.analyze(w)
 	if len(toks) == 0 {
-		p.report("%q disappears entirely when analyzed (particles, endings, punctuation and similar parts are removed), so it can never match; remove it or write the word it belongs to", w)
-		return analyzedWord{}, false
+		p.errorf(aw.col, CodeRemovedWord, "%q disappears entirely when analyzed (particles, endings, punctuation and similar parts are removed), so it can never match; remove it or write the word it belongs to", w)
+		return false
 	}
 	terms := make([]string, 0, len(toks))
 	prevEnd := 0
@@ -372,26 +501,27 @@ func (p *synonymParser) analyzeWord(w string) (analyzedWord, bool) {
 		}
 		switch {
 		case t.Term == "":
-			p.report("%q contains a part that analyzes to an empty word; write it differently", w)
-			return analyzedWord{}, false
+			p.errorf(aw.col, CodeEmptyTerm, "%q contains a part that analyzes to an empty word; write it differently", w)
+			return false
 		case i > 0 && t.Position <= toks[i-1].Position:
-			p.report("%q is analyzed into overlapping parts (%q and %q at the same place), which Elasticsearch cannot use in a synonym rule; use decompound_mode discard or add the word to the user dictionary",
+			p.errorf(aw.col, CodeOverlappingWord, "%q is analyzed into overlapping parts (%q and %q at the same place), which Elasticsearch cannot use in a synonym rule; use decompound_mode discard or add the word to the user dictionary",
 				w, toks[i-1].Term, t.Term)
-			return analyzedWord{}, false
+			return false
 		case t.Position > want:
-			p.report("%q has a part that the analyzer removes (%s), which leaves a gap that Elasticsearch cannot use in a synonym rule; "+
+			p.errorf(aw.col, CodeGapInWord, "%q has a part that the analyzer removes (%s), which leaves a gap that Elasticsearch cannot use in a synonym rule; "+
 				"remove that part, or add the word to the user dictionary so that it stays one word",
 				w, removedText(w, prevEnd, t.Start))
-			return analyzedWord{}, false
+			return false
 		}
 		terms = append(terms, t.Term)
 		prevEnd = t.End
 	}
 	if len(terms) > MaxSynonymWordTerms {
-		p.report("%q analyzes into %d words; at most %d are allowed in one synonym", w, len(terms), MaxSynonymWordTerms)
-		return analyzedWord{}, false
+		p.errorf(aw.col, CodeWordTooLong, "%q analyzes into %d words; at most %d are allowed in one synonym", w, len(terms), MaxSynonymWordTerms)
+		return false
 	}
-	return analyzedWord{text: w, terms: terms, key: strings.Join(terms, " ")}, true
+	aw.terms, aw.key = terms, strings.Join(terms, " ")
+	return true
 }
 
 // removedText describes the text between two offsets of w that the
@@ -405,57 +535,53 @@ func removedText(w string, from, to int) string {
 	return "an ending or particle inside it"
 }
 
-// checkRepeats reports words of a rule that are the same after analysis.
-func (p *synonymParser) checkRepeats(r *parsedRule, ok *bool) {
-	for _, side := range [][]analyzedWord{r.left, r.right} {
-		seen := map[string]string{}
-		for _, w := range side {
-			if prev, dup := seen[w.key]; dup {
-				if prev == w.text {
-					p.report("%q is listed twice in this rule; list it once", w.text)
-				} else {
-					p.report("%q and %q are the same after analysis (both become %q); list only one of them", prev, w.text, w.key)
-				}
-				*ok = false
-				continue
+// dedupSide drops words of a side that are the same after analysis as an
+// earlier one, with a warning: Elasticsearch's SynonymMap (built with
+// dedup) counts them once too.
+func (p *synonymParser) dedupSide(side []analyzedWord) []analyzedWord {
+	seen := map[string]string{}
+	out := side[:0]
+	for _, w := range side {
+		if prev, dup := seen[w.key]; dup {
+			if strings.EqualFold(prev, w.text) {
+				p.warnf(w.col, CodeDuplicateMember, "%q is listed twice in this rule; it counts once — list it once", w.text)
+			} else {
+				p.warnf(w.col, CodeSameAnalysis, "%q and %q are the same after analysis (both become %q), so %q is ignored; list only one of them", prev, w.text, w.key, w.text)
 			}
-			seen[w.key] = w.text
+			continue
 		}
+		seen[w.key] = w.text
+		out = append(out, w)
 	}
+	return out
 }
 
-// checkConflicts reports words of r that already belong to another rule:
-// a word can be in one group only, or its canonical word and expansion
-// would depend on rule order.
-func (p *synonymParser) checkConflicts(r *parsedRule) bool {
-	ok := true
+// checkOverlaps warns about words of r that already belong to another
+// rule. Elasticsearch accepts them and merges: such a word is replaced by
+// the words of every rule it is in, but the other words of the rules are
+// not joined (synonyms are not transitive). The first rule's canonical
+// word is the one trending counts the word under.
+func (p *synonymParser) checkOverlaps(r *parsedRule) {
 	for _, w := range r.members() {
 		other, taken := p.owner[w.key]
 		if !taken {
 			continue
 		}
-		ok = false
 		switch {
 		case !r.oneWay && !other.oneWay:
-			p.report("%q is already in the synonym group on line %d (%s); a word can be in one group only — merge the two lines",
-				w.text, other.line, other.written)
-		case r.oneWay && !other.oneWay:
-			p.report("%q is in the synonym group on line %d (%s), so this one-way rule contradicts it; remove the word from one of the two lines",
-				w.text, other.line, other.written)
-		case !r.oneWay && other.oneWay:
-			p.report("%q is already replaced by the one-way rule on line %d (%s), so this group contradicts it; remove the word from one of the two lines",
-				w.text, other.line, other.written)
+			p.warnf(w.col, CodeMergedRules, "%q is also in the synonym group on line %d (%s); a search for %q finds the words of both lines, but the other words of the two lines do not find each other — merge the two lines if they all mean the same",
+				w.text, other.line, other.written, w.text)
 		default:
-			p.report("%q already has a one-way rule on line %d (%s); put all its replacements in one rule",
+			p.warnf(w.col, CodeMergedRules, "%q is also in the rule on line %d (%s); both rules apply to it, so it is replaced by the words of both lines — put them in one rule if that is what you mean",
 				w.text, other.line, other.written)
 		}
 	}
-	return ok
 }
 
 // ruleKey identifies a rule independent of word order and spelling
-// variants that analyze alike.
-func ruleKey(r *parsedRule) string {
+// variants that analyze alike. Without expand, an equivalence group's
+// first word is its target, so it is part of the key.
+func ruleKey(r *parsedRule, expand bool) string {
 	side := func(ws []analyzedWord) string {
 		keys := make([]string, len(ws))
 		for i, w := range ws {
@@ -466,6 +592,9 @@ func ruleKey(r *parsedRule) string {
 	}
 	if r.oneWay {
 		return side(r.left) + "\x01=>\x01" + side(r.right)
+	}
+	if !expand {
+		return r.left[0].key + "\x01=>\x01" + side(r.left)
 	}
 	return side(r.left)
 }
@@ -507,53 +636,124 @@ func escapeSynonymWord(w string) string {
 	return b.String()
 }
 
-// scanRule splits a line into sides (separated by "=>") of words
-// (separated by ','), honouring backslash escapes and dropping a comment.
-// Words are unescaped, trimmed and have their inner spaces collapsed.
-func scanRule(line string) (sides [][]string, arrows int) {
-	var words []string
-	var b strings.Builder
-	endWord := func() {
-		words = append(words, strings.Join(strings.Fields(b.String()), " "))
-		b.Reset()
-	}
-	afterSpace := true
-loop:
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		switch {
-		case c == '\\' && i+1 < len(line):
-			_, size := utf8.DecodeRuneInString(line[i+1:])
-			b.WriteString(line[i+1 : i+1+size])
-			i += size
-			afterSpace = false
-			continue
-		case c == '#' && afterSpace:
-			break loop
-		case c == ',':
-			endWord()
-		case c == '=' && i+1 < len(line) && line[i+1] == '>':
-			endWord()
-			sides = append(sides, words)
-			words = nil
-			arrows++
-			i++
-			afterSpace = false
-			continue
-		default:
-			b.WriteByte(c)
-		}
-		afterSpace = c == ' ' || c == '\t'
-	}
-	endWord()
-	return append(sides, words), arrows
+// scannedRule is a line split into sides and words.
+type scannedRule struct {
+	sides  []scannedSide
+	arrows []int // 1-based columns of the "=>"s
+	blank  bool  // nothing but spaces and a comment
 }
 
+type scannedSide struct {
+	words []scannedWord
+	empty bool // nothing at all between the arrows (or the line's ends)
+}
+
+type scannedWord struct {
+	text  string // unescaped, trimmed, inner spaces collapsed
+	col   int    // 1-based column of its first character; of the comma after it when empty
+	empty bool   // nothing at all between the separators
+}
+
+// commentStart returns where the comment of a line starts: at a '#' at the
+// start of the line or after a space or tab, not escaped; len(line) when
+// there is none.
+func commentStart(line string) int {
+	afterSpace := true
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == '\\':
+			i++
+			afterSpace = false
+		case c == '#' && afterSpace:
+			return i
+		default:
+			afterSpace = c == ' ' || c == '\t'
+		}
+	}
+	return len(line)
+}
+
+// scanRule splits a line into sides (separated by "=>") of words
+// (separated by ','), honouring backslash escapes and dropping a comment
+// ('#' at the start or after a space) and the spaces that end the line
+// (editors hide them).
+func scanRule(line string) scannedRule {
+	var out scannedRule
+	var words []scannedWord
+	var b strings.Builder
+	raw := 0       // bytes of the current word, spaces included
+	wordCol := 0   // column of the current word's first non-space character
+	sideBytes := 0 // bytes of the current side, separators included
+	col := 0       // column of the character at i
+	endWord := func(sepCol int) {
+		w := scannedWord{text: strings.Join(strings.Fields(b.String()), " "), col: wordCol, empty: raw == 0}
+		if w.col == 0 {
+			w.col = sepCol
+		}
+		words = append(words, w)
+		b.Reset()
+		raw, wordCol = 0, 0
+	}
+	endSide := func(sepCol int) {
+		endWord(sepCol)
+		out.sides = append(out.sides, scannedSide{words: words, empty: sideBytes == 0})
+		words, sideBytes = nil, 0
+	}
+	prevSep := 0 // column of the last separator
+	line = strings.TrimRight(line[:commentStart(line)], " \t")
+	end := len(line)
+	for i := 0; i < end; i++ {
+		c := line[i]
+		if utf8.RuneStart(c) {
+			col++
+		}
+		switch {
+		case c == '=' && i+1 < end && line[i+1] == '>':
+			endSide(col)
+			out.arrows = append(out.arrows, col)
+			prevSep = col
+			i++
+			col++
+			continue
+		}
+		sideBytes++
+		switch {
+		case c == '\\' && i+1 < end:
+			_, size := utf8.DecodeRuneInString(line[i+1:])
+			if wordCol == 0 {
+				wordCol = col
+			}
+			b.WriteString(line[i+1 : i+1+size])
+			raw += 1 + size
+			sideBytes += size
+			i += size
+			col++
+			continue
+		case c == ',':
+			endWord(col)
+			prevSep = col
+		default:
+			if wordCol == 0 && c != ' ' && c != '\t' {
+				wordCol = col
+			}
+			b.WriteByte(c)
+			raw++
+		}
+	}
+	endSide(max(prevSep, 1))
+	out.blank = len(out.arrows) == 0 && len(out.sides) == 1 && len(out.sides[0].words) == 1 && out.sides[0].words[0].empty
+	return out
+}
+
+// build makes the set from the parsed rules, merging them as Lucene's
+// SynonymMap.Builder does: every input maps to the union of the outputs of
+// every rule it is an input of, in rule order, each output once.
 func (p *synonymParser) build() *SynonymSet {
 	s := &SynonymSet{
 		byFirst:   map[string][]*synonymEntry{},
 		canonical: map[string]string{},
 		written:   map[string]string{},
+		expand:    p.expand,
 	}
 	entries := map[string]*synonymEntry{}
 	add := func(in analyzedWord, outs []analyzedWord, keepOrig bool) {
@@ -565,12 +765,8 @@ func (p *synonymParser) build() *SynonymSet {
 		}
 		e.keepOrig = e.keepOrig || keepOrig
 		for _, o := range outs {
-			if o.key == in.key && keepOrig {
-				continue
-			}
 			if !slices.ContainsFunc(e.outputs, func(x []string) bool { return slices.Equal(x, o.terms) }) {
 				e.outputs = append(e.outputs, o.terms)
-				s.maxOutput = max(s.maxOutput, len(o.terms))
 			}
 		}
 	}
@@ -583,18 +779,26 @@ func (p *synonymParser) build() *SynonymSet {
 		}
 	}
 	for _, r := range p.rules {
-		g := SynonymGroup{Line: r.line, OneWay: r.oneWay, Canonical: r.canonical()}
+		g := SynonymGroup{Line: r.line, OneWay: r.oneWay, Canonical: r.canonical(), Rule: r.written}
 		for _, w := range r.left {
 			g.Members = append(g.Members, w.key)
+			g.Words = append(g.Words, w.text)
 			setCanon(w, g.Canonical)
-			if r.oneWay {
+			switch {
+			case r.oneWay:
 				add(w, r.right, false)
-			} else {
+			case s.expand:
 				add(w, r.left, true)
+			default:
+				// Expand false: every member, the first too, is replaced
+				// by the first (Lucene's SolrSynonymParser adds
+				// first => first so that its type becomes SYNONYM).
+				add(w, r.left[:1], false)
 			}
 		}
 		for _, w := range r.right {
 			g.Outputs = append(g.Outputs, w.key)
+			g.OutputWords = append(g.OutputWords, w.text)
 		}
 		s.groups = append(s.groups, g)
 		s.rules = append(s.rules, r.written)
@@ -604,6 +808,15 @@ func (p *synonymParser) build() *SynonymSet {
 	for _, r := range p.rules {
 		if r.oneWay {
 			setCanon(r.right[0], r.canonical())
+		}
+	}
+	// An input kept as it is (a group member) needs no output equal to it.
+	for _, e := range entries {
+		if e.keepOrig {
+			e.outputs = slices.DeleteFunc(e.outputs, func(x []string) bool { return slices.Equal(x, e.input) })
+		}
+		for _, o := range e.outputs {
+			s.maxOutput = max(s.maxOutput, len(o))
 		}
 	}
 	for _, es := range s.byFirst {

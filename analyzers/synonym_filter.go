@@ -20,8 +20,11 @@ const TypeSynonym = "SYNONYM"
 //     PositionLength 1. Lucene's SynonymFilter does the same ("sausage"
 //     expansion), so phrase queries across a multi-term synonym can match
 //     oddly; plain term queries, which searchd uses, are unaffected.
-//   - A one-way rule drops the matched tokens and emits its outputs in
-//     their place; positions that are left with no token are closed up.
+//   - A one-way rule (and, with expand false, an equivalence group) drops
+//     the matched tokens and emits its outputs in their place, at the
+//     position after the previous token (a gap before the match is not
+//     kept, as in Lucene); positions that are left with no token are
+//     closed up.
 //
 // Nori's attributes (POS, reading) are not set on added tokens, as in
 // Lucene, where the synonym filter clears them.
@@ -70,6 +73,11 @@ func expand(toks []Token, matches []synonymMatch, maxOutput int) []Token {
 	nslots := len(toks) + maxOutput
 	extras := make([][]Token, nslots)
 	dropped := make([]bool, len(toks))
+	// replaced marks the first token of a match that is not kept: its
+	// outputs follow the previous token at the next position, whatever gap
+	// a removed particle left before it (Lucene's SynonymFilter does not
+	// carry the replaced token's position increment over).
+	replaced := make([]bool, len(toks))
 	added := 0
 	last := toks[len(toks)-1]
 	for _, m := range matches {
@@ -78,6 +86,7 @@ func expand(toks []Token, matches []synonymMatch, maxOutput int) []Token {
 			for k := m.at; k < m.at+n; k++ {
 				dropped[k] = true
 			}
+			replaced[m.at] = true
 		}
 		for _, out := range e.outputs {
 			if len(out) == 1 {
@@ -113,6 +122,9 @@ func expand(toks []Token, matches []synonymMatch, maxOutput int) []Token {
 		if slot < len(toks) {
 			inc = toks[slot].Position - prevOrig
 			prevOrig = toks[slot].Position
+			if replaced[slot] {
+				inc = 1
+			}
 		}
 		emitted := false
 		if slot < len(toks) && !dropped[slot] {

@@ -92,78 +92,142 @@ func problemLines(t *testing.T, err error) (analyzers.Problems, []int) {
 	return ps, lines
 }
 
+// pw is an expected problem: where, severity, code and a fragment of the
+// message.
+type pw struct {
+	line, col int
+	sev       analyzers.Severity
+	code, msg string
+}
+
+func perr(line, col int, code, msg string) pw {
+	return pw{line, col, analyzers.SeverityError, code, msg}
+}
+func pwarn(line, col int, code, msg string) pw {
+	return pw{line, col, analyzers.SeverityWarning, code, msg}
+}
+
+// parseProblems parses text and returns every problem: the error's when
+// there are errors (then the set must be nil), else the set's warnings.
+func parseProblems(t *testing.T, text string, opts analyzers.SynonymOptions, analyze func(string) []analyzers.Token) (*analyzers.SynonymSet, analyzers.Problems) {
+	t.Helper()
+	set, err := analyzers.ParseSynonymsWith(text, opts, analyze)
+	if err == nil {
+		if set == nil {
+			t.Fatal("no set and no error")
+		}
+		return set, set.Warnings()
+	}
+	if set != nil {
+		t.Errorf("got a set along with errors")
+	}
+	ps, _ := problemLines(t, err)
+	if len(ps.Errors()) == 0 {
+		t.Errorf("error %v holds no problem with severity error", err)
+	}
+	return nil, ps
+}
+
+func checkProblems(t *testing.T, ps analyzers.Problems, dict string, want []pw) {
+	t.Helper()
+	if len(ps) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%v", len(ps), len(want), ps)
+	}
+	for i, w := range want {
+		p := ps[i]
+		if p.Line != w.line || p.Column != w.col || p.Severity != w.sev || p.Code != w.code || !strings.Contains(p.Message, w.msg) || p.Dictionary != dict {
+			t.Errorf("problem %d = %+v,\nwant %+v", i, p, w)
+		}
+	}
+}
+
+// TestParseSynonymsProblems: every problem with its line, column,
+// severity and code. What Elasticsearch refuses is an error; what it
+// accepts is at most a warning (TestSynonymProblemsAgreeWithOpenSearch
+// checks both on a real node).
 func TestParseSynonymsProblems(t *testing.T) {
+	const E, L = analyzers.SeverityError, analyzers.SeverityWarning
+	_, _ = E, L
 	tests := []struct {
 		name string
 		text string
 		mode analyzers.DecompoundMode // nori chain; "" means wsAnalyze
-		// want is one (line, message fragment) per expected problem.
-		want []struct {
-			line int
-			msg  string
-		}
+		want []pw
 	}{
 		{name: "particle alone disappears", text: "삼성, 을", mode: "discard",
-			want: wants(1, `"을" disappears entirely`)},
+			want: []pw{perr(1, 5, "removed_word", `"을" disappears entirely`)}},
 		{name: "punctuation alone disappears", text: "삼성전자, 삼전\n!!, 느낌표", mode: "discard",
-			want: wants(2, `"!!" disappears entirely`)},
-		{name: "gap in the middle", text: "삼성의 주가, 주식", mode: "discard",
-			want: wants(1, `"삼성의 주가" has a part that the analyzer removes ("의")`)},
+			want: []pw{perr(2, 1, "removed_word", `"!!" disappears entirely`)}},
+		{name: "gap in the middle", text: "주식, 삼성의 주가", mode: "discard",
+			want: []pw{perr(1, 5, "gap_in_word", `"삼성의 주가" has a part that the analyzer removes ("의")`)}},
 		{name: "gap at the start", text: "사람, 그 사람", mode: "discard",
-			want: wants(1, `"그 사람" has a part that the analyzer removes ("그")`)},
+			want: []pw{perr(1, 5, "gap_in_word", `"그 사람" has a part that the analyzer removes ("그")`)}},
 		{name: "gap inside a word", text: "갤폰, 갤럭시폰", mode: "discard",
-			want: wants(1, `"갤폰" has a part that the analyzer removes (an ending or particle inside it)`)},
-		{name: "a word on both sides is reported once", text: "을 => 을, 를", mode: "discard",
-			want: []struct {
-				line int
-				msg  string
-			}{{1, `"을" disappears`}, {1, `"를" disappears`}}},
+			want: []pw{perr(1, 1, "gap_in_word", `"갤폰" has a part that the analyzer removes (an ending or particle inside it)`)}},
+		{name: "each occurrence is reported", text: "을 => 을, 를", mode: "discard",
+			want: []pw{perr(1, 1, "removed_word", `"을" disappears`), perr(1, 6, "removed_word", `"을" disappears`), perr(1, 9, "removed_word", `"를" disappears`)}},
 		{name: "stacked compound in mixed mode", text: "가곡역, 가곡 역", mode: "mixed",
-			want: wants(1, `"가곡역" is analyzed into overlapping parts ("가곡역" and "가곡"`)},
-		{name: "stacked test tokens", text: "a|b, c",
-			want: wants(1, "overlapping parts")},
-		{name: "nothing before arrow", text: "=> 삼성",
-			want: wants(1, `there is no word before "=>"`)},
-		{name: "nothing after arrow", text: "\n삼성 =>   # comment",
-			want: wants(2, `there is no word after "=>"`)},
+			want: []pw{perr(1, 1, "overlapping_word", `"가곡역" is analyzed into overlapping parts ("가곡역" and "가곡"`)}},
+		{name: "stacked test tokens", text: "c, a|b",
+			want: []pw{perr(1, 4, "overlapping_word", "overlapping parts")}},
+		{name: "only an arrow", text: "a, b\n=>  ",
+			want: []pw{perr(2, 1, "empty_side", `no word, only "=>"`)}},
+		{name: "spaces and an arrow", text: "  =>  ",
+			want: []pw{perr(1, 3, "blank_word", "only spaces")}},
+		{name: "nothing before the arrow: one word, no effect", text: "=> 삼성",
+			want: []pw{pwarn(1, 1, "empty_side", `no word before "=>", so the line has no effect`)}},
+		{name: "nothing after the arrow: read as a group", text: "\n삼성, 샘숭 =>   # comment",
+			want: []pw{pwarn(2, 8, "empty_side", `no word after "=>", so the line is read as if the arrow were not there`)}},
+		{name: "space before the arrow is a blank word", text: " => b",
+			want: []pw{perr(1, 2, "blank_word", "only spaces")}},
 		{name: "two arrows", text: "a => b => c",
-			want: wants(1, `"=>" only once`)},
-		{name: "empty word", text: "a, , b",
-			want: wants(1, "empty word")},
-		{name: "trailing comma", text: "a, b,",
-			want: wants(1, "empty word")},
+			want: []pw{perr(1, 8, "multiple_arrows", `"=>" only once`)}},
+		{name: "blank word", text: "a, , b",
+			want: []pw{perr(1, 4, "blank_word", "only spaces")}},
+		{name: "two commas in a row", text: "a,,b",
+			want: []pw{pwarn(1, 3, "empty_word", "empty word")}},
+		{name: "trailing comma", text: "a, b, c,  ",
+			want: []pw{pwarn(1, 8, "empty_word", "empty word")}},
+		{name: "leading comma", text: ",a, b",
+			want: []pw{pwarn(1, 1, "empty_word", "empty word")}},
+		{name: "nothing after the arrow but a comma", text: "a =>,",
+			want: []pw{pwarn(1, 3, "empty_side", `no word after "=>", so the line has no effect`), pwarn(1, 5, "empty_word", "empty word")}},
 		{name: "single word", text: "a",
-			want: wants(1, `"a" alone is not a synonym group`)},
+			want: []pw{pwarn(1, 1, "single_word", `"a" alone is not a synonym group`)}},
 		{name: "same word twice in a rule", text: "a, b, a",
-			want: wants(1, `"a" is listed twice`)},
-		{name: "spellings that analyze alike", text: "삼성전자, 삼성 전자", mode: "discard",
-			want: wants(1, `"삼성전자" and "삼성 전자" are the same after analysis (both become "삼성 전자")`)},
+			want: []pw{pwarn(1, 7, "duplicate_member", `"a" is listed twice`)}},
+		{name: "same word twice, nothing left", text: "a, A",
+			want: []pw{pwarn(1, 1, "single_word", `"a" alone`), pwarn(1, 4, "duplicate_member", `"A" is listed twice`)}},
+		{name: "spellings that analyze alike", text: "삼성전자, 삼성 전자, 삼전", mode: "discard",
+			want: []pw{pwarn(1, 7, "same_analysis", `"삼성전자" and "삼성 전자" are the same after analysis (both become "삼성 전자")`)}},
 		{name: "duplicate rule in another order", text: "a, b\n# x\nB, A",
-			want: wants(3, "this rule repeats line 1")},
+			want: []pw{pwarn(3, 0, "duplicate_rule", "this rule repeats line 1")}},
 		{name: "duplicate one-way rule", text: "a, b => c\nb, a => c",
-			want: wants(2, "this rule repeats line 1")},
-		{name: "word in two groups", text: "삼성전자, 삼전\n삼전, 엘지", mode: "discard",
-			want: wants(2, `"삼전" is already in the synonym group on line 1 (삼성전자, 삼전)`)},
-		{name: "one-way contradicts group", text: "a, b\nb => c",
-			want: wants(2, `"b" is in the synonym group on line 1 (a, b), so this one-way rule contradicts it`)},
-		{name: "group contradicts one-way", text: "b => c\na, b",
-			want: wants(2, `"b" is already replaced by the one-way rule on line 1 (b => c)`)},
+			want: []pw{pwarn(2, 0, "duplicate_rule", "this rule repeats line 1")}},
+		{name: "word in two groups", text: "삼성전자, 삼전\n엘지, 삼전", mode: "discard",
+			want: []pw{pwarn(2, 5, "merged_rules", `"삼전" is also in the synonym group on line 1 (삼성전자, 삼전)`)}},
+		{name: "one-way after a group", text: "a, b\nb => c",
+			want: []pw{pwarn(2, 1, "merged_rules", `"b" is also in the rule on line 1 (a, b); both rules apply`)}},
+		{name: "group after a one-way", text: "b => c\na, b",
+			want: []pw{pwarn(2, 4, "merged_rules", `"b" is also in the rule on line 1 (b => c)`)}},
 		{name: "two one-way rules for a word", text: "a => b\na => c",
-			want: wants(2, `"a" already has a one-way rule on line 1 (a => b)`)},
+			want: []pw{pwarn(2, 1, "merged_rules", `"a" is also in the rule on line 1 (a => b)`)}},
 		{name: "line too long", text: "a, b\n" + strings.Repeat("가", analyzers.MaxSynonymLineRunes-2) + ", 나",
-			want: wants(2, "characters long; at most 1000")},
+			want: []pw{perr(2, 0, "line_too_long", "characters long; at most 1000")}},
 		{name: "too many words", text: manyWords(analyzers.MaxSynonymWordsPerRule + 1),
-			want: wants(1, "the rule has 51 words")},
-		{name: "word with too many terms", text: "a b c d e f g h i, j",
-			want: wants(1, `analyzes into 9 words`)},
+			want: []pw{perr(1, 0, "too_many_words", "the rule has 51 words")}},
+		{name: "word with too many terms", text: "j, a b c d e f g h i",
+			want: []pw{perr(1, 4, "word_too_long", `analyzes into 9 words`)}},
 		{name: "invalid utf-8", text: "a, b\nc, \xff",
-			want: wants(2, "not valid UTF-8")},
+			want: []pw{perr(2, 0, "invalid_utf8", "not valid UTF-8")}},
 		{name: "control character", text: "a, b\x00",
-			want: wants(1, "control character")},
+			want: []pw{perr(1, 5, "control_character", "control character (U+0000) at column 5")}},
+		{name: "byte order mark inside", text: "a, b\n\uFEFFc, d",
+			want: []pw{perr(2, 1, "control_character", "U+FEFF")}},
 		{name: "too many rules", text: manyRules(analyzers.MaxSynonymRules + 5),
-			want: wants(analyzers.MaxSynonymRules+1, "more than 10000 rules")},
+			want: []pw{perr(analyzers.MaxSynonymRules+1, 0, "too_many_rules", "more than 10000 rules")}},
 		{name: "too large", text: strings.Repeat("# comment\n", analyzers.MaxSynonymBytes/10+1),
-			want: wants(1, "at most 1024 KB")},
+			want: []pw{perr(0, 0, "too_large", "at most 1024 KB")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,31 +235,26 @@ func TestParseSynonymsProblems(t *testing.T) {
 			if tt.mode != "" {
 				analyze = noriChain(t, tt.mode)
 			}
-			set, err := analyzers.ParseSynonyms(tt.text, analyze)
-			if set != nil {
-				t.Errorf("got a set along with problems")
-			}
-			ps, _ := problemLines(t, err)
-			if len(ps) != len(tt.want) {
-				t.Fatalf("got %d problems, want %d:\n%v", len(ps), len(tt.want), err)
-			}
-			for i, w := range tt.want {
-				if ps[i].Line != w.line || !strings.Contains(ps[i].Message, w.msg) || ps[i].Field != "synonyms" {
-					t.Errorf("problem %d = %+v, want line %d with %q", i, ps[i], w.line, w.msg)
-				}
-			}
+			_, ps := parseProblems(t, tt.text, analyzers.DefaultSynonymOptions(), analyze)
+			checkProblems(t, ps, "synonyms", tt.want)
 		})
 	}
 }
 
-func wants(line int, msg string) []struct {
-	line int
-	msg  string
-} {
-	return []struct {
-		line int
-		msg  string
-	}{{line, msg}}
+// TestProblemsTooLarge: the size limits are told apart from other
+// problems, so the API can answer 413.
+func TestProblemsTooLarge(t *testing.T) {
+	for text, want := range map[string]bool{
+		manyRules(analyzers.MaxSynonymRules + 1):                        true,
+		strings.Repeat("# comment\n", analyzers.MaxSynonymBytes/10+1):   true,
+		"a, b\n" + strings.Repeat("가", analyzers.MaxSynonymLineRunes+1): false,
+	} {
+		_, err := analyzers.ParseSynonyms(text, wsAnalyze)
+		ps, _ := problemLines(t, err)
+		if ps.IsTooLarge() != want {
+			t.Errorf("IsTooLarge() = %v for %v", !want, ps)
+		}
+	}
 }
 
 func manyWords(n int) string {
@@ -223,25 +282,27 @@ func TestParseSynonymsReportsEveryProblem(t *testing.T) {
 		"삼성전자, 삼전",      // 2 fine
 		"삼성, 을",         // 3 removed entirely
 		"",              // 4
-		"삼전, 엘지",        // 5 conflict with 2
-		"=> 갤럭시",        // 6 empty side
+		"삼전, 엘지",        // 5 merged with 2 (warning)
+		"=> 갤럭시",        // 6 empty side (warning)
 		"노트북, 랩탑",       // 7 fine
-		"랩탑, 노트북",       // 8 duplicate of 7
+		"랩탑, 노트북",       // 8 duplicate of 7 (warning)
 		"삼성의 주가, 주식, 을", // 9 gap and removed entirely
+		"a => b => c",   // 10 two arrows
 	}, "\n")
 	_, err := analyzers.ParseSynonyms(text, noriChain(t, analyzers.DecompoundDiscard))
 	ps, lines := problemLines(t, err)
-	if want := []int{3, 5, 6, 8, 9, 9}; !reflect.DeepEqual(lines, want) {
+	if want := []int{3, 5, 6, 8, 9, 9, 10}; !reflect.DeepEqual(lines, want) {
 		t.Fatalf("problem lines = %v, want %v:\n%v", lines, want, err)
 	}
 	if engine.ErrorCode(err) != engine.Invalid {
 		t.Errorf("ErrorCode = %q, want %q", engine.ErrorCode(err), engine.Invalid)
 	}
-	if msg := engine.ErrorMessage(err); !strings.Contains(msg, "synonyms line 5:") {
+	if msg := engine.ErrorMessage(err); !strings.Contains(msg, "synonyms line 9 column 13:") {
 		t.Errorf("ErrorMessage does not name the lines: %q", msg)
 	}
-	if !strings.HasPrefix(err.Error(), "synonyms line 3: ") || strings.Count(err.Error(), "\n") != len(ps)-1 {
-		t.Errorf("Error() = %q, want one problem a line", err.Error())
+	if !strings.HasPrefix(err.Error(), "synonyms line 3 column 5: ") || strings.Count(err.Error(), "\n") != len(ps.Errors())-1 ||
+		strings.Contains(err.Error(), "warning") {
+		t.Errorf("Error() = %q, want one error a line, no warnings", err.Error())
 	}
 }
 
@@ -257,9 +318,12 @@ func TestParseSynonymsGroupsAndCanonical(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []analyzers.SynonymGroup{
-		{Line: 2, Canonical: "삼성전자", Members: []string{"삼성 전자", "삼전", "samsung"}},
-		{Line: 4, OneWay: true, Canonical: "휴대전화", Members: []string{"휴대 폰", "핸드 폰"}, Outputs: []string{"휴대 전화", "phone"}},
-		{Line: 5, OneWay: true, Canonical: "카톡", Members: []string{"카 톡"}, Outputs: []string{"카 톡", "kakaotalk"}},
+		{Line: 2, Canonical: "삼성전자", Members: []string{"삼성 전자", "삼전", "samsung"},
+			Rule: "삼성전자, 삼전, Samsung", Words: []string{"삼성전자", "삼전", "Samsung"}},
+		{Line: 4, OneWay: true, Canonical: "휴대전화", Members: []string{"휴대 폰", "핸드 폰"}, Outputs: []string{"휴대 전화", "phone"},
+			Rule: "휴대폰, 핸드폰 => 휴대전화, phone", Words: []string{"휴대폰", "핸드폰"}, OutputWords: []string{"휴대전화", "phone"}},
+		{Line: 5, OneWay: true, Canonical: "카톡", Members: []string{"카 톡"}, Outputs: []string{"카 톡", "kakaotalk"},
+			Rule: "카톡 => 카톡, KakaoTalk", Words: []string{"카톡"}, OutputWords: []string{"카톡", "KakaoTalk"}},
 	}
 	if got := set.Groups(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Groups() =\n%+v\nwant\n%+v", got, want)

@@ -12,6 +12,16 @@ import (
 	"github.com/searchd/searchd/searchd/engine"
 )
 
+// Limits on user dictionaries, like those on synonym dictionaries.
+const (
+	// MaxUserDictionaryLineRunes is the longest line, in characters.
+	MaxUserDictionaryLineRunes = 1000
+	// MaxUserDictionaryWords is the most words.
+	MaxUserDictionaryWords = 100_000
+	// MaxUserDictionaryBytes is the largest dictionary accepted (1 MiB).
+	MaxUserDictionaryBytes = 1 << 20
+)
+
 // UserDictionary holds nori user dictionary rules: words (nouns, NNG) that
 // win over the system dictionary, optionally with their decomposition.
 //
@@ -22,7 +32,8 @@ import (
 //
 // '#' starts a comment that runs to the end of the line (so, as in nori, a
 // word cannot contain '#'); blank lines are ignored. The parts of a compound
-// must concatenate to the word. A word may appear once.
+// must concatenate to the word. A word defined again (in any case) is
+// ignored with a warning; the first definition counts.
 //
 // Words match the analyzed text case-insensitively, so the rule c++ keeps
 // C++ in one token. (Elasticsearch's nori matches user words exactly; an
@@ -37,6 +48,7 @@ type UserDictionary struct {
 type userEntry struct {
 	word  string
 	parts []string // nil for a simple word
+	line  int      // 1-based line in the dictionary
 }
 
 // rule is the entry as a normalized rule: the word, then its parts,
@@ -50,32 +62,56 @@ func (e *userEntry) rule() string {
 
 // ParseUserDictionary parses rules in nori's format, one rule an element
 // (an element holding several lines is split). The error names the first
-// bad line.
+// bad line; warnings (a word defined twice) do not fail it.
 func ParseUserDictionary(rules []string) (*UserDictionary, error) {
 	u, problems := parseUserDictionary(rules, 1)
-	if len(problems) > 0 {
-		p := problems[0]
+	if errs := problems.Errors(); len(errs) > 0 {
+		p := errs[0]
 		return nil, engine.Errorf(engine.Invalid, "user dictionary line %d: %s", p.Line, p.Message)
 	}
 	return u, nil
 }
 
 // parseUserDictionary parses rules in one pass. A bad line is reported
-// (field user_dictionary, with its line number) and skipped, so a later
-// line is checked as if it were not there; parsing stops at limit
-// problems. The dictionary is nil when there is any problem.
+// (dictionary user_dictionary, with its line and column) and skipped, so a
+// later line is checked as if it were not there; parsing stops at limit
+// errors. The dictionary is nil when there is any error.
+//
+// What nori refuses is an error: a decomposition longer than the word
+// ("the segmentation is bigger than the surface form"). Stricter than
+// nori, parts that do not spell the word are an error too: nori uses only
+// their lengths, so "세종시 세종 사" would index 세종 and 시 while the
+// admin wrote 사. A word defined twice (also in another case: this
+// package's matching ignores case) is a warning, and the first definition
+// is used, as nori does.
 func parseUserDictionary(rules []string, limit int) (*UserDictionary, Problems) {
 	u := &UserDictionary{byFirst: map[rune][]int{}}
 	firstLine := map[string]int{}
 	var problems Problems
+	size := 0
+	for _, rule := range rules {
+		size += len(rule) + 1
+	}
+	if size > MaxUserDictionaryBytes {
+		return nil, Problems{{Dictionary: DictUserDictionary, Severity: SeverityError, Code: CodeTooLarge,
+			Message: fmt.Sprintf("the user dictionary is %d KB; at most %d KB are allowed", (size+1023)/1024, MaxUserDictionaryBytes/1024)}}
+	}
+	nerr := 0
 	line := 0
 	for _, rule := range rules {
 		for raw := range strings.Lines(rule) {
 			line++
-			if err := u.add(raw, line, firstLine); err != nil {
-				problems = append(problems, Problem{Field: FieldUserDictionary, Line: line, Message: err.Error()})
-				if len(problems) >= limit {
-					return nil, problems
+			if len(u.entries) >= MaxUserDictionaryWords {
+				problems = append(problems, Problem{Dictionary: DictUserDictionary, Line: line, Severity: SeverityError, Code: CodeTooManyRules,
+					Message: fmt.Sprintf("the user dictionary has more than %d words; words from this line on were not checked", MaxUserDictionaryWords)})
+				return nil, problems
+			}
+			if p := u.add(strings.TrimRight(raw, "\r\n"), line, firstLine); p != nil {
+				problems = append(problems, *p)
+				if p.IsError() {
+					if nerr++; nerr >= limit {
+						return nil, problems
+					}
 				}
 			}
 		}
@@ -83,7 +119,7 @@ func parseUserDictionary(rules []string, limit int) (*UserDictionary, Problems) 
 			line++
 		}
 	}
-	if len(problems) > 0 {
+	if nerr > 0 {
 		return nil, problems
 	}
 	for r, idx := range u.byFirst {
@@ -92,39 +128,87 @@ func parseUserDictionary(rules []string, limit int) (*UserDictionary, Problems) 
 		})
 		u.byFirst[r] = idx
 	}
-	return u, nil
+	return u, problems
+}
+
+// userField is a field of a user dictionary line and its column.
+type userField struct {
+	text string
+	col  int // 1-based, in characters
+}
+
+// userFields splits a line at spaces and tabs, dropping a comment.
+func userFields(line string) []userField {
+	if i := strings.IndexByte(line, '#'); i >= 0 {
+		line = line[:i]
+	}
+	var out []userField
+	col, start, startCol := 0, -1, 0
+	for i, r := range line {
+		col++
+		if r == ' ' || r == '\t' {
+			if start >= 0 {
+				out = append(out, userField{line[start:i], startCol})
+				start = -1
+			}
+			continue
+		}
+		if start < 0 {
+			start, startCol = i, col
+		}
+	}
+	if start >= 0 {
+		out = append(out, userField{line[start:], startCol})
+	}
+	return out
 }
 
 // add adds the rule on one line, or returns what is wrong with it (leaving
-// u as it was).
-func (u *UserDictionary) add(raw string, line int, firstLine map[string]int) error {
-	text := raw
-	if i := strings.IndexByte(text, '#'); i >= 0 {
-		text = text[:i]
+// u as it was for an error).
+func (u *UserDictionary) add(raw string, line int, firstLine map[string]int) *Problem {
+	problem := func(col int, sev Severity, code, format string, args ...any) *Problem {
+		return &Problem{Dictionary: DictUserDictionary, Line: line, Column: col, Severity: sev, Code: code, Message: fmt.Sprintf(format, args...)}
 	}
-	fields := strings.Fields(text)
+	if !utf8.ValidString(raw) {
+		return problem(0, SeverityError, CodeInvalidUTF8, "the line contains bytes that are not valid UTF-8 text; save the dictionary as UTF-8")
+	}
+	if n := utf8.RuneCountInString(raw); n > MaxUserDictionaryLineRunes {
+		return problem(0, SeverityError, CodeLineTooLong, "the line is %d characters long; at most %d are allowed", n, MaxUserDictionaryLineRunes)
+	}
+	fields := userFields(raw)
 	if len(fields) == 0 {
 		return nil
 	}
-	word := fields[0]
-	for _, r := range word {
-		if r == utf8.RuneError || unicode.IsControl(r) {
-			return fmt.Errorf("%q contains an invalid or control character", word)
+	for _, f := range fields {
+		col := f.col
+		for _, r := range f.text {
+			if unicode.IsControl(r) || r == '\uFEFF' && !(line == 1 && col == 1) {
+				return problem(col, SeverityError, CodeControlCharacter, "%q contains an invisible control character (%U) at column %d; remove it", f.text, r, col)
+			}
+			col++
 		}
 	}
+	if line == 1 {
+		fields[0].text = strings.TrimPrefix(fields[0].text, "\uFEFF")
+	}
+	word := fields[0].text
 	var parts []string
 	if len(fields) > 1 {
-		parts = fields[1:]
+		for _, f := range fields[1:] {
+			parts = append(parts, f.text)
+		}
 		if joined := strings.Join(parts, ""); joined != word {
-			return fmt.Errorf("the parts %q concatenate to %q, not to the word %q", strings.Join(parts, " "), joined, word)
+			return problem(fields[1].col, SeverityError, CodePartsMismatch,
+				"the parts %q put together make %q, not the word %q; write the word, then its parts separated by spaces (세종시 세종 시)",
+				strings.Join(parts, " "), joined, word)
 		}
 	}
 	key := strings.ToLower(word)
 	if first, dup := firstLine[key]; dup {
-		return fmt.Errorf("%q is already defined on line %d", word, first)
+		return problem(fields[0].col, SeverityWarning, CodeDuplicateWord, "%q is already defined on line %d; this line is ignored and line %d is used", word, first, first)
 	}
 	firstLine[key] = line
-	u.entries = append(u.entries, userEntry{word: word, parts: parts})
+	u.entries = append(u.entries, userEntry{word: word, parts: parts, line: line})
 	r, _ := utf8.DecodeRuneInString(word)
 	f := unicode.ToLower(r)
 	u.byFirst[f] = append(u.byFirst[f], len(u.entries)-1)

@@ -58,10 +58,8 @@ func TestParseUserDictionaryErrors(t *testing.T) {
 	}{
 		{"parts do not concatenate", []string{"세종", "세종시 세종 도"},
 			[]string{"line 2", `"세종 도"`, `"세종시"`}},
-		{"duplicate", []string{"c++", "# comment", "C++"},
-			[]string{"line 3", "already defined on line 1"}},
 		{"multi-line element counts lines", []string{"a\nb\nab a c"},
-			[]string{"line 3", "concatenate"}},
+			[]string{"line 3", `make "ac"`}},
 		{"control character", []string{"ab\x01c"},
 			[]string{"line 1", "control character"}},
 	}
@@ -80,6 +78,54 @@ func TestParseUserDictionaryErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestUserDictionaryProblems: every problem with its line, column,
+// severity and code, through Validate. A word defined twice is a warning
+// (nori keeps the first definition: TestUserDictionaryProblemsAgreeWithOpenSearch).
+func TestUserDictionaryProblems(t *testing.T) {
+	tests := []struct {
+		name  string
+		rules []string
+		want  []pw
+	}{
+		{"fine", []string{"# 신조어", "갓띵작", "세종시 세종 시  # 도시"}, nil},
+		{"parts that do not spell the word", []string{"세종시  세종 도"},
+			[]pw{perr(1, 6, "parts_mismatch", `the parts "세종 도" put together make "세종도", not the word "세종시"`)}},
+		{"parts longer than the word", []string{"가나 가나다"},
+			[]pw{perr(1, 4, "parts_mismatch", `make "가나다"`)}},
+		{"same word twice", []string{"c++", "# comment", "  C++"},
+			[]pw{pwarn(3, 3, "duplicate_word", `"C++" is already defined on line 1; this line is ignored`)}},
+		{"control character", []string{"ok", "ab\x01c"},
+			[]pw{perr(2, 3, "control_character", "(U+0001) at column 3")}},
+		{"invalid utf-8", []string{"\xffab"},
+			[]pw{perr(1, 0, "invalid_utf8", "UTF-8")}},
+		{"line too long", []string{strings.Repeat("가", analyzers.MaxUserDictionaryLineRunes+1)},
+			[]pw{perr(1, 0, "line_too_long", "at most 1000")}},
+		{"byte order mark at the start is fine", []string{"\uFEFF갓띵작", "갓띵작"},
+			[]pw{pwarn(2, 1, "duplicate_word", "already defined on line 1")}},
+		{"several lines in one element", []string{"a\nb\nab a c"},
+			[]pw{perr(3, 4, "parts_mismatch", `make "ac"`)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := engine.AnalysisSettings{UserDictionary: tt.rules}
+			ps := analyzers.Validate(s)
+			checkProblems(t, ps, "user_dictionary", tt.want)
+			_, err := analyzers.NewAnalysis(s)
+			if (err != nil) != ps.HasErrors() {
+				t.Errorf("NewAnalysis = %v with problems %v: only errors may fail it", err, ps)
+			}
+		})
+	}
+}
+
+func TestUserDictionaryLimits(t *testing.T) {
+	big := []string{strings.Repeat("가나다라마바사아자차\n", analyzers.MaxUserDictionaryBytes/31+1)}
+	ps := analyzers.Validate(engine.AnalysisSettings{UserDictionary: big})
+	if len(ps) != 1 || ps[0].Code != "too_large" || !ps.IsTooLarge() {
+		t.Errorf("problems = %v, want one too_large", ps)
 	}
 }
 

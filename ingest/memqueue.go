@@ -59,11 +59,22 @@ func (q *MemQueue) held() int { return len(q.ready) - q.head + len(q.pending) }
 // Enqueue implements Queue; it accepts events while there is room and
 // returns ErrQueueFull for the rest.
 func (q *MemQueue) Enqueue(_ context.Context, evs []LogEvent) (int, error) {
+	_, n := q.enqueue(evs, false)
+	if n < len(evs) {
+		return n, ErrQueueFull
+	}
+	return n, nil
+}
+
+// enqueue appends events (all of them when force is set, else while there
+// is room) and returns the sequence number of the first and how many.
+// Sequence numbers of one call are consecutive.
+func (q *MemQueue) enqueue(evs []LogEvent, force bool) (first uint64, n int) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	n := 0
+	first = q.seq + 1
 	for _, ev := range evs {
-		if q.held() >= q.capacity {
+		if !force && q.held() >= q.capacity {
 			break
 		}
 		q.seq++
@@ -74,10 +85,29 @@ func (q *MemQueue) Enqueue(_ context.Context, evs []LogEvent) (int, error) {
 		close(q.wake)
 		q.wake = make(chan struct{})
 	}
-	if n < len(evs) {
-		return n, ErrQueueFull
+	return first, n
+}
+
+// room is how many more events the queue accepts now.
+func (q *MemQueue) room() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return max(0, q.capacity-q.held())
+}
+
+// oldest is the lowest sequence number the queue still holds (queued or
+// pending); when it holds nothing, the next one it will assign.
+func (q *MemQueue) oldest() uint64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	low := q.seq + 1
+	if q.head < len(q.ready) {
+		low = q.ready[q.head].seq
 	}
-	return n, nil
+	for _, p := range q.pending {
+		low = min(low, p.seq)
+	}
+	return low
 }
 
 // Read implements Queue.

@@ -57,6 +57,9 @@ type Metrics struct {
 	retries     prometheus.Counter
 	storeErrors prometheus.Counter
 	reclaimed   prometheus.Counter
+	buffered    prometheus.Gauge
+	retrying    prometheus.Gauge
+	replayed    prometheus.Counter
 
 	// capCounters is capped resolved per field and reason, so the hot path
 	// does no label lookups.
@@ -72,6 +75,11 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		c := prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
 		all = append(all, c)
 		return c
+	}
+	gauge := func(name, help string) prometheus.Gauge {
+		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
+		all = append(all, g)
+		return g
 	}
 	counterVec := func(name, help string, labels ...string) *prometheus.CounterVec {
 		c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
@@ -98,6 +106,12 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			"Bulk writes that failed as a whole (log store unavailable)."),
 		reclaimed: counter("searchd_ingest_reclaimed_total",
 			"Queue entries reclaimed from consumers that stopped before acknowledging them."),
+		buffered: gauge("searchd_ingest_buffered_events",
+			"Search events waiting in the producer's buffer for the log queue."),
+		retrying: gauge("searchd_ingest_queue_retrying",
+			"1 while the log queue fails and the producer retries with backoff (events wait in its buffer), else 0."),
+		replayed: counter("searchd_ingest_replayed_total",
+			"Search events read back from the embedded queue's file at start (not yet acknowledged by the log store before a stop or crash)."),
 		capCounters: map[[2]string]prometheus.Counter{},
 		dropCounter: map[string]prometheus.Counter{},
 		deadCounter: map[string]prometheus.Counter{},
@@ -149,5 +163,17 @@ func (m *Metrics) dead(class string, n int) {
 func (m *Metrics) add(c prometheus.Counter, n int) {
 	if m != nil && n > 0 {
 		c.Add(float64(n))
+	}
+}
+
+func (m *Metrics) setProducer(buffered int, retrying bool) {
+	if m == nil {
+		return
+	}
+	m.buffered.Set(float64(buffered))
+	if retrying {
+		m.retrying.Set(1)
+	} else {
+		m.retrying.Set(0)
 	}
 }

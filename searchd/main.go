@@ -194,11 +194,11 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, b *backend, reg *pr
 	return g.Wait()
 }
 
-// drainQueue waits (within a budget) until the in-process log queue is
-// empty, so a graceful shutdown loses no search log. The Redis Stream is
-// durable and needs no waiting.
+// drainQueue waits (within a budget) until the embedded log queue is
+// empty, so a restart has nothing to replay. The Redis Stream needs no
+// waiting; what the file queue still holds is replayed at the next start.
 func drainQueue(b *backend, log *zap.Logger) {
-	mq, ok := b.queue.(*ingest.MemQueue)
+	mq, ok := b.queue.(*ingest.FileQueue)
 	if !ok {
 		return
 	}
@@ -211,7 +211,7 @@ func drainQueue(b *backend, log *zap.Logger) {
 		}
 		select {
 		case <-ctx.Done():
-			log.Warn("search logs still queued at shutdown are lost", zap.Int64("events", n))
+			log.Warn("search logs still queued at shutdown stay in the queue file for the next start", zap.Int64("events", n))
 			return
 		case <-time.After(20 * time.Millisecond):
 		}

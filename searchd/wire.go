@@ -104,6 +104,10 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 		salt       = cfg.LogSalt
 		workers    int
 	)
+	m, err := ingest.NewMetrics(reg)
+	if err != nil {
+		return b, err
+	}
 	switch cfg.Engine {
 	case engineEmbedded:
 		eng, err := bleveengine.Open(filepath.Join(cfg.DataDir, "docs"), bleveengine.Options{Analysis: analysis, Logger: log})
@@ -118,7 +122,13 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 		}
 		store = ls
 		b.closers = append([]func() error{ls.Close}, b.closers...)
-		b.queue = ingest.NewMemQueue(memQueueCapacity, memQueueDead)
+		fq, err := ingest.OpenFileQueue(filepath.Join(cfg.DataDir, "search-log-queue"),
+			ingest.FileQueueConfig{Capacity: memQueueCapacity, MaxDead: memQueueDead}, m, log)
+		if err != nil {
+			return b, fmt.Errorf("open the search-log queue: %w", err)
+		}
+		b.queue = fq
+		b.closers = append([]func() error{fq.Close}, b.closers...)
 		if trendStore, err = trending.NewMemoryStore(trending.StoreConfig{}, trending.SystemClock{}); err != nil {
 			return b, err
 		}
@@ -164,10 +174,6 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 		return b, fmt.Errorf("unknown engine %q", cfg.Engine)
 	}
 
-	m, err := ingest.NewMetrics(reg)
-	if err != nil {
-		return b, err
-	}
 	capper, err := ingest.NewCapper(ingest.CapperConfig{Salt: []byte(salt)}, m)
 	if err != nil {
 		return b, err

@@ -16,10 +16,10 @@ var newStore = ingesttest.BleveStore
 
 func TestStore(t *testing.T) { ingesttest.StoreSuite(t, newStore) }
 
-// TestEmbeddedPipeline is embedded mode end to end: the in-process queue,
+// TestEmbeddedPipeline is embedded mode end to end: the durable file queue,
 // the real workers, the Bleve log index.
 func TestEmbeddedPipeline(t *testing.T) {
-	ingesttest.PipelineSuite(t, ingesttest.MemQueue, newStore, newOutage)
+	ingesttest.PipelineSuite(t, ingesttest.FileQueue, newStore, newOutage)
 }
 
 // switchStore forwards to a Bleve store that the test closes and later

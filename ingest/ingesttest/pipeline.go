@@ -52,6 +52,24 @@ func Counter(tb testing.TB, reg prometheus.Gatherer, name string, labels map[str
 	return sum
 }
 
+// Gauge reads the gauge name of reg (summed over its labels); 0 if absent.
+func Gauge(tb testing.TB, reg prometheus.Gatherer, name string) float64 {
+	tb.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var sum float64
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			for _, m := range mf.GetMetric() {
+				sum += m.GetGauge().GetValue()
+			}
+		}
+	}
+	return sum
+}
+
 // NewMetrics returns metrics on a fresh registry.
 func NewMetrics(tb testing.TB) (*ingest.Metrics, *prometheus.Registry) {
 	tb.Helper()

@@ -21,6 +21,17 @@ type NewQueue func(tb testing.TB, capacity int) ingest.Queue
 // MemQueue is a NewQueue for the in-process queue.
 func MemQueue(_ testing.TB, capacity int) ingest.Queue { return ingest.NewMemQueue(capacity, 100) }
 
+// FileQueue is a NewQueue for the embedded mode's durable queue, in a
+// temporary directory.
+func FileQueue(tb testing.TB, capacity int) ingest.Queue {
+	q, err := ingest.OpenFileQueue(tb.TempDir(), ingest.FileQueueConfig{Capacity: capacity, MaxDead: 100}, nil, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { q.Close() })
+	return q
+}
+
 // QueueSlack is how far above its capacity a queue may grow (Redis trims
 // whole stream nodes: 100 entries by default).
 const QueueSlack = 100

@@ -175,6 +175,10 @@ type AnalysisSettings struct {
 	StopTags []string `json:"stop_tags,omitempty"`
 	// Synonyms in the Solr format, expanded at index time only.
 	Synonyms string `json:"synonyms,omitempty"`
+	// SynonymsExpand is Elasticsearch's expand option of the synonym
+	// filter: nil or true maps every member of an equivalence group to
+	// every member; false maps every member to the group's first member.
+	SynonymsExpand *bool `json:"synonyms_expand,omitempty"`
 }
 
 // AnalyzeRequest asks for the token stream of text.
