@@ -25,7 +25,9 @@ import (
 // BenchmarkBulkMemory sends 16 concurrent bulk requests of ~10 MB (about
 // 750 documents of 13 KB: NSMC reviews joined) to a separately started
 // searchd binary over TCP (embedded engine, demo data) and reports the
-// server's peak RSS (VmHWM) and how every client was answered. It compares
+// server's peak RSS (VmHWM) and how every client was answered (2xx, 413,
+// 429, or 504 when the request's deadline ran out — never a dropped
+// connection). It compares
 // -max-bulk-concurrency 2 (the default) with 16 (admission control off:
 // only the streaming parse and the batches bound memory). Before issue 10,
 // 8 such requests took 5.8 GB and every client's connection dropped.
@@ -150,6 +152,7 @@ func runBulkMemory(b *testing.B, bin string, limit int, bodies [][]byte) {
 	b.ReportMetric(float64(idle)/1024, "idle_rss_MiB")
 	b.ReportMetric(float64(ok), "2xx")
 	b.ReportMetric(float64(statuses[http.StatusTooManyRequests]), "429")
+	b.ReportMetric(float64(statuses[http.StatusGatewayTimeout]), "504")
 	b.ReportMetric(float64(dropped), "dropped")
 	b.ReportMetric(slowest.Seconds(), "slowest_s")
 	b.Logf("limit %d: statuses %v, dropped %d, peak RSS %d MiB (idle %d MiB), all answered in %s", limit, statuses, dropped, peak/1024, idle/1024, time.Since(start).Round(time.Millisecond))
@@ -157,8 +160,11 @@ func runBulkMemory(b *testing.B, bin string, limit int, bodies [][]byte) {
 		b.Errorf("%d clients got a dropped connection instead of an answer", dropped)
 	}
 	for code := range statuses {
-		if code >= 300 && code != http.StatusRequestEntityTooLarge && code != http.StatusTooManyRequests {
-			b.Errorf("status %d: want only 2xx, 413 or 429", code)
+		// 504: the request ran out of its deadline (below the write
+		// timeout) and said so, with how many documents were written — an
+		// honest answer on a machine too slow for 10 MB in 55 s.
+		if code >= 300 && code != http.StatusRequestEntityTooLarge && code != http.StatusTooManyRequests && code != http.StatusGatewayTimeout {
+			b.Errorf("status %d: want only 2xx, 413, 429 or 504", code)
 		}
 	}
 }
