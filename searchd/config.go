@@ -42,6 +42,12 @@ type config struct {
 	LogSalt          string
 	LogRetentionDays int
 	TrendingInterval time.Duration
+
+	// Dictionaries: files for the first index version, and how many
+	// previous versions stay for rollback.
+	SynonymsFile string
+	UserDictFile string
+	KeepVersions int
 }
 
 // Engines searchd knows; only the available ones may be selected.
@@ -117,6 +123,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		level, proxies   string
 		esURLs           string
 		retention        int64
+		keepVersions     int64
 		maxBody, maxBulk int64
 		maxAnalyze       int64
 		maxBulkRunning   int64
@@ -151,6 +158,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&cfg.LogSalt, "log-salt", e.str("SEARCHD_LOG_SALT", ""), "secret for hashing session and user ids in search logs; empty: a random salt per data directory (SEARCHD_LOG_SALT)")
 	fs.Int64Var(&retention, "log-retention-days", e.integer("SEARCHD_LOG_RETENTION_DAYS", 30), "days of search logs kept (SEARCHD_LOG_RETENTION_DAYS)")
 	fs.DurationVar(&cfg.TrendingInterval, "trending-interval", e.duration("SEARCHD_TRENDING_INTERVAL", 30*time.Second), "how often the trending snapshot is recomputed (SEARCHD_TRENDING_INTERVAL)")
+	fs.StringVar(&cfg.SynonymsFile, "synonyms", e.str("SEARCHD_SYNONYMS", ""), "synonym file (Solr format) of the first index version; an existing index keeps its dictionaries (SEARCHD_SYNONYMS)")
+	fs.StringVar(&cfg.UserDictFile, "user-dict", e.str("SEARCHD_USER_DICT", ""), "user dictionary file (nori format) of the first index version (SEARCHD_USER_DICT)")
+	fs.Int64Var(&keepVersions, "keep-versions", e.integer("SEARCHD_KEEP_VERSIONS", 3), "previous index versions kept for rollback after a dictionary change (SEARCHD_KEEP_VERSIONS)")
 	if err := errors.Join(e.errs...); err != nil {
 		return cfg, &configError{err}
 	}
@@ -170,6 +180,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		}
 	}
 	cfg.LogRetentionDays = int(retention)
+	cfg.KeepVersions = int(keepVersions)
 	for _, u := range strings.Split(esURLs, ",") {
 		if u = strings.TrimSpace(u); u != "" {
 			cfg.ESURLs = append(cfg.ESURLs, u)
@@ -212,6 +223,9 @@ func (c config) validate() error {
 		}
 	default:
 		errs = append(errs, fmt.Errorf("-engine %q: want embedded or elastic", c.Engine))
+	}
+	if c.KeepVersions < 1 || c.KeepVersions > 20 {
+		errs = append(errs, errors.New("-keep-versions must be between 1 and 20"))
 	}
 	if c.LogRetentionDays < 1 {
 		errs = append(errs, errors.New("-log-retention-days must be at least 1"))

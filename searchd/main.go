@@ -108,6 +108,8 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, b *backend, reg *pr
 		TrendingMaxAge: cfg.TrendingInterval,
 		Analytics:      b.analytics,
 		Components:     b.components,
+		Dictionaries:   b.dicts,
+		Audit:          b.audit,
 	})
 	if err != nil {
 		return err
@@ -161,7 +163,7 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, b *backend, reg *pr
 		return nil
 	})
 	g.Go(func() error {
-		if err := startup(gctx, cfg, log, eng); err != nil {
+		if err := startup(gctx, cfg, log, b); err != nil {
 			if gctx.Err() != nil {
 				return nil // shutting down before startup finished
 			}
@@ -221,7 +223,8 @@ func drainQueue(b *backend, log *zap.Logger) {
 // startup waits until the engine is ready (an Elasticsearch cluster may
 // still be starting: readiness stays 503 meanwhile) and loads the demo
 // data into an empty index.
-func startup(ctx context.Context, cfg config, log *zap.Logger, eng engine.Engine) error {
+func startup(ctx context.Context, cfg config, log *zap.Logger, b *backend) error {
+	eng := b.eng
 	for waited := false; ; waited = true {
 		err := eng.Ready(ctx)
 		if err == nil {
@@ -235,6 +238,9 @@ func startup(ctx context.Context, cfg config, log *zap.Logger, eng engine.Engine
 			return ctx.Err()
 		case <-time.After(readyPoll):
 		}
+	}
+	if err := startDictionaries(ctx, cfg, log, b); err != nil {
+		return err
 	}
 	return loadDemo(ctx, cfg, log, eng)
 }

@@ -20,7 +20,7 @@ import (
 	"github.com/searchd/searchd/ingest/redisq"
 	"github.com/searchd/searchd/ingest/trending"
 	"github.com/searchd/searchd/ingest/trending/redistrend"
-	"github.com/searchd/searchd/searchd/demo"
+	"github.com/searchd/searchd/searchd/dictionary"
 	"github.com/searchd/searchd/searchd/engine"
 	bleveengine "github.com/searchd/searchd/searchd/engine/bleve"
 	"github.com/searchd/searchd/searchd/engine/elastic"
@@ -38,6 +38,10 @@ type backend struct {
 	analytics *ingest.Analytics
 	// components report their health (/healthz?verbose=1, gauges).
 	components []engine.StatusReporter
+	// dicts is dictionary administration; audit the audit trail that it
+	// and trending moderation record into (an engine.Auditor).
+	dicts *dictionary.Service
+	audit dictionary.LoggedAudit
 	// closers release what the backend holds, in order, after everything
 	// stopped (the engine last).
 	closers []func() error
@@ -89,15 +93,14 @@ func buildBackend(ctx context.Context, cfg config, log *zap.Logger, reg promethe
 }
 
 func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheus.Registerer) (*backend, error) {
-	var analysis engine.AnalysisSettings
-	if cfg.Demo {
-		// The first index version analyzes with the demo dictionaries; an
-		// existing index keeps the settings it was created with.
-		analysis.Synonyms = demo.Synonyms()
-		analysis.UserDictionary = demo.UserDictionary()
+	// The first index version analyzes with the -synonyms / -user-dict
+	// files or the demo dictionaries; an existing index keeps its own.
+	analysis, err := firstAnalysis(cfg)
+	if err != nil {
+		return nil, err
 	}
 	b := &backend{}
-	var err error
+	var rdb *redis.Client
 	var (
 		store      ingest.Store
 		trendStore trending.Store
@@ -150,7 +153,7 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 			return b, err
 		}
 		store = ls
-		rdb := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, DialTimeout: 2 * time.Second,
+		rdb = redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, DialTimeout: 2 * time.Second,
 			ReadTimeout: 3 * time.Second, WriteTimeout: 3 * time.Second})
 		q := redisq.New(rdb, redisq.Config{Stream: cfg.ESPrefix + "searchd:search-logs"})
 		sctx, cancel := context.WithTimeout(ctx, 3*time.Second)
@@ -196,6 +199,9 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 	b.components = append(b.components, trendingStatus(b.trending, cfg.TrendingInterval))
 	// The trending store closes before the engine (the last closer).
 	b.closers = append([]func() error{b.trending.Close}, b.closers...)
+	if err := openDictionaries(ctx, cfg, log, b, rdb); err != nil {
+		return b, err
+	}
 	return b, nil
 }
 

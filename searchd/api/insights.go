@@ -83,18 +83,7 @@ func (s *Server) hasTrending(c *gin.Context) bool {
 }
 
 // sizeParam reads ?size: def when absent, an error outside 1..max.
-func sizeParam(c *gin.Context, def, max int) (int, error) {
-	size, err := intParam(c, "size")
-	switch {
-	case err != nil:
-		return 0, err
-	case size == 0:
-		return def, nil
-	case size > max:
-		return 0, engine.Errorf(engine.Invalid, "size must be between 1 and %d", max)
-	}
-	return size, nil
-}
+func sizeParam(c *gin.Context, def, max int) (int, error) { return sizeParamNamed(c, "size", def, max) }
 
 func (s *Server) getBlocklist(c *gin.Context) {
 	if s.hasTrending(c) {

@@ -61,6 +61,19 @@ func (s *Server) routes(r *gin.Engine, extra []Route) (err error) {
 	admin.GET("/analytics/top-queries", s.topQueries)
 	admin.GET("/analytics/zero-result-queries", s.zeroResultQueries)
 	admin.GET("/ingest/dead-letters", s.deadLetters)
+	// Dictionaries, rebuild jobs and the audit trail (dictionaries.go).
+	admin.GET("/dictionaries", s.liveDictionaries)
+	admin.POST("/dictionaries/validate", s.validateDictionaries)
+	admin.POST("/dictionaries/preview", s.previewDictionaries)
+	admin.POST("/dictionaries/apply", s.applyDictionaries)
+	admin.POST("/dictionaries/rollback", s.rollbackDictionaries)
+	admin.GET("/dictionaries/history", s.dictionaryHistory)
+	admin.GET("/dictionaries/history/:version", s.dictionaryVersion)
+	admin.GET("/dictionaries/diff", s.dictionaryDiff)
+	admin.GET("/jobs/:id", s.getJob)
+	admin.GET("/jobs/:id/events", s.jobEvents)
+	admin.POST("/jobs/:id/cancel", s.cancelJob)
+	admin.GET("/audit", s.auditTrail)
 
 	for _, e := range extra {
 		if e.Handler == nil || e.Method == "" || !strings.HasPrefix(e.Path, "/") {

@@ -17,6 +17,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/searchd/searchd/ingest"
+	"github.com/searchd/searchd/searchd/dictionary"
 	"github.com/searchd/searchd/searchd/engine"
 	"github.com/searchd/searchd/searchd/search"
 )
@@ -118,6 +119,10 @@ type Deps struct {
 	// Components report their health to /healthz?verbose=1 and the
 	// searchd_component_status gauges (the engine is built in).
 	Components []engine.StatusReporter
+	// Dictionaries serves the dictionary and job admin routes, Audit
+	// GET /api/v1/admin/audit; nil answers 503.
+	Dictionaries *dictionary.Service
+	Audit        dictionary.AuditLog
 	// Extra routes, mounted after the built-in ones.
 	Extra []Route
 }
@@ -136,6 +141,8 @@ type Server struct {
 	trend          Trending
 	trendingMaxAge time.Duration
 	analytics      Analytics
+	dicts          *dictionary.Service
+	auditLog       dictionary.AuditLog
 	now            func() time.Time
 
 	// Access control, deadlines and bulk slots (auth.go, deadline.go,
@@ -178,6 +185,8 @@ func NewServer(d Deps) (*Server, error) {
 		trend:          d.Trending,
 		trendingMaxAge: d.TrendingMaxAge,
 		analytics:      d.Analytics,
+		dicts:          d.Dictionaries,
+		auditLog:       d.Audit,
 	}
 	if err := s.setupSafety(d); err != nil {
 		return nil, err

@@ -33,6 +33,9 @@ type Engine interface {
 	// Fallback from AND to OR, corrections and suggestions are orchestrated
 	// above the engine, identically for every engine (package search).
 	Search(ctx context.Context, p Plan) (Result, error)
+	// SearchVersion runs a plan on version v instead of the live one (a
+	// dictionary preview, or checking a rebuilt version before its swap).
+	SearchVersion(ctx context.Context, v int, p Plan) (Result, error)
 	// Suggest returns documents whose suggestion terms match the plan's
 	// autocomplete forms (prefix, jamo prefix, 초성); the caller ranks terms.
 	Suggest(ctx context.Context, p SuggestPlan) ([]SuggestHit, error)
@@ -54,11 +57,33 @@ type Engine interface {
 	CreateVersion(ctx context.Context, a AnalysisSettings) (int, error)
 	// CopyVersion copies every document from one version into another,
 	// re-analyzing them with the target's settings. Documents updated after
-	// since (zero: all) are the only ones copied, for catch-up passes.
+	// since (zero: all) are the only ones copied, for catch-up passes. A
+	// copy keeps each document's update time. Into a follower (see Follow)
+	// a copy never overwrites a document that a write or delete reached
+	// after Follow returned: that write is newer than what the copy read,
+	// so a copy racing live writes can neither revert nor resurrect one.
 	CopyVersion(ctx context.Context, from, to int, since time.Time) (int, error)
-	// SwapAlias atomically points reads and writes at version v.
+	// CopyDocuments copies the documents ids (those that exist) from one
+	// version into another, re-analyzed like CopyVersion; it returns how
+	// many it copied (a dictionary preview builds a small version of the
+	// documents a change affects).
+	CopyDocuments(ctx context.Context, from, to int, ids []string) (int, error)
+	// Follow makes version v (not live) a follower: once Follow returns,
+	// every write applied to the live version — Index, IndexBatch and
+	// Delete, on every instance sharing the index — is applied to v too,
+	// in the same order per document, and a write is acknowledged only
+	// when every follower has it. A rebuild follows its target while it
+	// copies; versions kept for rollback stay followers, so swapping back
+	// to one loses no write. Followers survive a restart.
+	Follow(ctx context.Context, v int) error
+	// Unfollow stops applying writes to v.
+	Unfollow(ctx context.Context, v int) error
+	// SwapAlias atomically points reads and writes at version v. When v is
+	// a follower, the previous live version becomes a follower in the
+	// same step (and v stops being one), so the two stay in sync.
 	SwapAlias(ctx context.Context, v int) error
-	// DropVersion deletes a version that is not live.
+	// DropVersion deletes a version that is not live (a follower stops
+	// being followed first).
 	DropVersion(ctx context.Context, v int) error
 	// MergeSegments merges version v's index segments into one, as
 	// Elasticsearch's _forcemerge does: worth it once after a bulk load or a
@@ -92,6 +117,8 @@ type Version struct {
 	Docs      uint64           `json:"docs"`
 	CreatedAt time.Time        `json:"created_at"`
 	Analysis  AnalysisSettings `json:"analysis"`
+	// Follows: the version receives every write to live (see Follow).
+	Follows bool `json:"follows,omitempty"`
 }
 
 // Stats describes the live documents index.

@@ -191,23 +191,3 @@ local b = tonumber(ARGV[9])
 for d = 2, 4 do redis.call('UNLINK', p .. 'd:' .. string.format('%d', b - d)) end
 return over
 `)
-
-// acquireScript takes or renews the leader lock. ARGV: key, owner, ttl ms.
-var acquireScript = redis.NewScript(`
-local cur = redis.call('GET', ARGV[1])
-if cur == ARGV[2] then
-  redis.call('PEXPIRE', ARGV[1], ARGV[3])
-  return 1
-end
-if not cur then
-  redis.call('SET', ARGV[1], ARGV[2], 'PX', ARGV[3])
-  return 1
-end
-return 0
-`)
-
-// releaseScript deletes the lock if owner holds it. ARGV: key, owner.
-var releaseScript = redis.NewScript(`
-if redis.call('GET', ARGV[1]) == ARGV[2] then return redis.call('DEL', ARGV[1]) end
-return 0
-`)

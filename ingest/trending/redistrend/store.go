@@ -25,6 +25,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/searchd/searchd/internal/redislock"
+
 	"github.com/searchd/searchd/ingest/trending"
 	"github.com/searchd/searchd/searchd/engine"
 )
@@ -361,16 +363,13 @@ func bytesOf(v any) []byte {
 // AcquireLeader implements trending.Store: SET NX PX, or PEXPIRE when the
 // owner already holds the lock (one script).
 func (s *Store) AcquireLeader(ctx context.Context, owner string, ttl time.Duration) (bool, error) {
-	n, err := acquireScript.Run(ctx, s.c, nil, s.prefix+"leader", owner, ttl.Milliseconds()).Int()
-	if err != nil {
-		return false, translate("take the leader lock", err)
-	}
-	return n == 1, nil
+	ok, err := redislock.Acquire(ctx, s.c, s.prefix+"leader", owner, ttl)
+	return ok, translate("take the leader lock", err)
 }
 
 // ReleaseLeader implements trending.Store.
 func (s *Store) ReleaseLeader(ctx context.Context, owner string) error {
-	return translate("release the leader lock", releaseScript.Run(ctx, s.c, nil, s.prefix+"leader", owner).Err())
+	return translate("release the leader lock", redislock.Release(ctx, s.c, s.prefix+"leader", owner))
 }
 
 // Close implements trending.Store; it closes the client only when the

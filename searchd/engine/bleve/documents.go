@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	blevesearch "github.com/blevesearch/bleve/v2"
@@ -155,15 +157,70 @@ const (
 // IndexBatch implements engine.Engine: documents are validated, analyzed
 // by a pool of workers and written in Bleve batches, several at once.
 // Within one call the last valid write of an id wins.
+// With followers, the documents live accepted are written to each follower
+// (with the same update time) before the call returns; see follow.go.
 func (e *Engine) IndexBatch(ctx context.Context, docs []engine.Document, _ bool) ([]engine.ItemResult, error) {
-	v, err := e.live()
+	e.wmu.RLock()
+	defer e.wmu.RUnlock()
+	v, fs, err := e.targets()
 	if err != nil {
 		return nil, err
 	}
-	return e.indexChunked(ctx, v, docs)
+	if len(fs) == 0 {
+		return e.indexChunked(ctx, v, docs, nil)
+	}
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	defer e.ids.lock(ids)()
+	at := make([]time.Time, len(docs))
+	now := e.now()
+	for i := range at {
+		at[i] = now
+	}
+	results, err := e.indexChunked(ctx, v, docs, at)
+	if err != nil {
+		return nil, err
+	}
+	var okDocs []engine.Document
+	var okIdx []int
+	for i, r := range results {
+		if r.Error == nil {
+			okDocs, okIdx = append(okDocs, docs[i]), append(okIdx, i)
+		}
+	}
+	okIDs := make([]string, len(okDocs))
+	for i, d := range okDocs {
+		okIDs[i] = d.ID
+	}
+	for _, f := range fs {
+		e.touch(f.number, okIDs)
+		res, err := e.indexChunked(ctx, f, okDocs, at[:len(okDocs)])
+		if err != nil {
+			// Live has the documents but a follower may not: the write is
+			// not acknowledged (the caller retries; a retry is idempotent).
+			return nil, fmt.Errorf("bleve: write to follower version %d: %w", f.number, err)
+		}
+		for j, r := range res {
+			if r.Error != nil {
+				results[okIdx[j]] = r
+			}
+		}
+	}
+	return results, nil
 }
 
-func (e *Engine) indexChunked(ctx context.Context, v *version, docs []engine.Document) ([]engine.ItemResult, error) {
+// indexChunked writes docs into v; at, when set, is each document's update
+// time (copies keep the source's), else the time of the call.
+func (e *Engine) indexChunked(ctx context.Context, v *version, docs []engine.Document, at []time.Time) ([]engine.ItemResult, error) {
+	if at == nil {
+		now := e.now()
+		at = make([]time.Time, len(docs))
+		for i := range at {
+			at[i] = now
+		}
+	}
 	// Invalid documents are answered at once. Of the valid writes of one id
 	// only the last is indexed (as in _bulk, where it would overwrite the
 	// earlier ones), so concurrent batches cannot reorder them; the earlier
@@ -189,14 +246,15 @@ func (e *Engine) indexChunked(ctx context.Context, v *version, docs []engine.Doc
 	for start := 0; start < len(keep); start += subBatchSize {
 		idx := keep[start:min(start+subBatchSize, len(keep))]
 		chunk := make([]engine.Document, len(idx))
+		chunkAt := make([]time.Time, len(idx))
 		for j, i := range idx {
-			chunk[j] = docs[i]
+			chunk[j], chunkAt[j] = docs[i], at[i]
 		}
 		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			res, err := e.indexInto(ctx, v, chunk)
+			res, err := e.indexInto(ctx, v, chunk, chunkAt)
 			if err != nil {
 				errs <- err
 				return
@@ -221,10 +279,22 @@ func (e *Engine) indexChunked(ctx context.Context, v *version, docs []engine.Doc
 
 // indexInto analyzes valid documents with distinct ids and writes them as
 // one Bleve batch.
-func (e *Engine) indexInto(ctx context.Context, v *version, docs []engine.Document) ([]engine.ItemResult, error) {
+func (e *Engine) indexInto(ctx context.Context, v *version, docs []engine.Document, at []time.Time) ([]engine.ItemResult, error) {
+	results, built, err := e.buildAll(ctx, v, docs, at)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeBuilt(v, built); err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// buildAll analyzes docs with v's analyzer in parallel into Bleve
+// documents (nil where a document failed, with its result saying why).
+func (e *Engine) buildAll(ctx context.Context, v *version, docs []engine.Document, at []time.Time) ([]engine.ItemResult, []*document.Document, error) {
 	results := make([]engine.ItemResult, len(docs))
 	built := make([]*document.Document, len(docs))
-	now := e.now()
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < e.workers; w++ {
@@ -233,7 +303,7 @@ func (e *Engine) indexInto(ctx context.Context, v *version, docs []engine.Docume
 			defer wg.Done()
 			for i := range next {
 				results[i] = engine.ItemResult{ID: docs[i].ID, Status: 201}
-				doc, err := e.build(search.Derive(v.analyzer, docs[i], now))
+				doc, err := e.build(search.Derive(v.analyzer, docs[i], at[i]))
 				if err != nil {
 					results[i] = failed(docs[i].ID, err)
 					continue
@@ -248,26 +318,30 @@ func (e *Engine) indexInto(ctx context.Context, v *version, docs []engine.Docume
 		case <-ctx.Done():
 			close(next)
 			wg.Wait()
-			return nil, ctx.Err()
+			return nil, nil, ctx.Err()
 		}
 	}
 	close(next)
 	wg.Wait()
+	return results, built, nil
+}
 
+// writeBuilt writes the non-nil documents into v as one Bleve batch.
+func writeBuilt(v *version, built []*document.Document) error {
 	b := v.idx.NewBatch()
 	for _, d := range built {
 		if d != nil {
 			if err := b.IndexAdvanced(d); err != nil {
-				return nil, fmt.Errorf("bleve: batch: %w", err)
+				return fmt.Errorf("bleve: batch: %w", err)
 			}
 		}
 	}
 	if b.Size() > 0 {
 		if err := v.idx.Batch(b); err != nil {
-			return nil, engine.Errorf(engine.EngineUnavailable, "the index rejected the batch: %v", err)
+			return engine.Errorf(engine.EngineUnavailable, "the index rejected the batch: %v", err)
 		}
 	}
-	return results, nil
+	return nil
 }
 
 func failed(id string, err error) engine.ItemResult {
@@ -327,11 +401,16 @@ func loadSource(idx blevesearch.Index, id string) (source, error) {
 	return src, nil
 }
 
-// Delete implements engine.Engine.
+// Delete implements engine.Engine: from live, then from every follower.
 func (e *Engine) Delete(ctx context.Context, id string, _ bool) error {
-	v, err := e.live()
+	e.wmu.RLock()
+	defer e.wmu.RUnlock()
+	v, fs, err := e.targets()
 	if err != nil {
 		return err
+	}
+	if len(fs) > 0 {
+		defer e.ids.lock([]string{id})()
 	}
 	// Existence only: the stored source is not decoded.
 	if _, err := stored(v.idx, id); err != nil {
@@ -340,11 +419,20 @@ func (e *Engine) Delete(ctx context.Context, id string, _ bool) error {
 	if err := v.idx.Delete(id); err != nil {
 		return fmt.Errorf("bleve: delete %q: %w", id, err)
 	}
+	for _, f := range fs {
+		e.touch(f.number, []string{id})
+		if err := f.idx.Delete(id); err != nil {
+			return fmt.Errorf("bleve: delete %q from follower version %d: %w", id, f.number, err)
+		}
+	}
 	return nil
 }
 
 // CopyVersion implements engine.Engine: every document of from (updated
 // at or after since) is re-analyzed with to's settings and written to to.
+// Pages are read in id order one after the other, and up to
+// subBatchesInFlight of them are analyzed and written at once, as bulk
+// indexing does (pages hold distinct ids, so their id locks never meet).
 func (e *Engine) CopyVersion(ctx context.Context, from, to int, since time.Time) (int, error) {
 	src, err := e.get(from)
 	if err != nil {
@@ -354,10 +442,14 @@ func (e *Engine) CopyVersion(ctx context.Context, from, to int, since time.Time)
 	if err != nil {
 		return 0, err
 	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	const page = 1000
-	copied := 0
+	var copied atomic.Int64
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, subBatchesInFlight)
 	var after []string
-	for {
+	for ctx.Err() == nil {
 		req := blevesearch.NewSearchRequestOptions(blevesearch.NewMatchAllQuery(), page, 0, false)
 		if !since.IsZero() {
 			q := blevesearch.NewDateRangeInclusiveQuery(since, time.Time{}, boolPtr(true), nil)
@@ -371,31 +463,79 @@ func (e *Engine) CopyVersion(ctx context.Context, from, to int, since time.Time)
 		}
 		res, err := src.idx.SearchInContext(ctx, req)
 		if err != nil {
-			return copied, fmt.Errorf("bleve: copy from version %d: %w", from, err)
+			cancel(fmt.Errorf("bleve: copy from version %d: %w", from, err))
+			break
 		}
 		if len(res.Hits) == 0 {
-			return copied, nil
+			break
 		}
 		docs := make([]engine.Document, 0, len(res.Hits))
+		at := make([]time.Time, 0, len(res.Hits))
 		for _, h := range res.Hits {
 			s, err := hitSource(h.Fields)
 			if err != nil {
-				return copied, err
+				cancel(err)
+				break
 			}
-			docs = append(docs, s.Doc)
+			docs, at = append(docs, s.Doc), append(at, s.UpdatedAt)
 		}
-		items, err := e.indexChunked(ctx, dst, docs)
-		if err != nil {
-			return copied, err
-		}
-		for _, it := range items {
-			if it.Error != nil {
-				return copied, fmt.Errorf("bleve: copy %q: %s", it.ID, it.Error.Message)
-			}
-		}
-		copied += len(docs)
 		after = []string{res.Hits[len(res.Hits)-1].ID}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			n, err := e.copyPage(ctx, dst, docs, at)
+			if err != nil {
+				cancel(err)
+				return
+			}
+			copied.Add(int64(n))
+			engine.ReportProgress(ctx, len(docs))
+		}()
 	}
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return int(copied.Load()), err
+	}
+	return int(copied.Load()), nil
+}
+
+// copyPage analyzes one page of copied documents (distinct ids) and writes
+// those no write has touched since dst started following (follow.go),
+// under the page's id locks; it returns how many it wrote.
+func (e *Engine) copyPage(ctx context.Context, dst *version, docs []engine.Document, at []time.Time) (int, error) {
+	items, built, err := e.buildAll(ctx, dst, docs, at)
+	if err != nil {
+		return 0, err
+	}
+	for _, it := range items {
+		if it.Error != nil {
+			return 0, fmt.Errorf("bleve: copy %q: %s", it.ID, it.Error.Message)
+		}
+	}
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	defer e.ids.lock(slices.Clone(ids))()
+	keep := e.untouched(dst.number, ids)
+	if len(keep) < len(built) {
+		kept := make([]*document.Document, 0, len(keep))
+		for _, i := range keep {
+			kept = append(kept, built[i])
+		}
+		built = kept
+	}
+	if err := writeBuilt(dst, built); err != nil {
+		return 0, err
+	}
+	return len(built), nil
 }
 
 func boolPtr(b bool) *bool { return &b }
@@ -408,4 +548,43 @@ func hitSource(fields map[string]any) (source, error) {
 	}
 	err := json.NewDecoder(strings.NewReader(raw)).Decode(&s)
 	return s, err
+}
+
+// CopyDocuments implements engine.Engine.
+func (e *Engine) CopyDocuments(ctx context.Context, from, to int, ids []string) (int, error) {
+	src, err := e.get(from)
+	if err != nil {
+		return 0, err
+	}
+	dst, err := e.get(to)
+	if err != nil {
+		return 0, err
+	}
+	const page = 1000
+	copied := 0
+	for start := 0; start < len(ids); start += page {
+		var docs []engine.Document
+		var at []time.Time
+		seen := map[string]bool{}
+		for _, id := range ids[start:min(start+page, len(ids))] {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			s, err := loadSource(src.idx, id)
+			if engine.ErrorCode(err) == engine.NotFound {
+				continue
+			}
+			if err != nil {
+				return copied, err
+			}
+			docs, at = append(docs, s.Doc), append(at, s.UpdatedAt)
+		}
+		n, err := e.copyPage(ctx, dst, docs, at)
+		if err != nil {
+			return copied, err
+		}
+		copied += n
+	}
+	return copied, nil
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"go.uber.org/zap"
 
+	"github.com/searchd/searchd/internal/atomicfile"
 	"github.com/searchd/searchd/mappings"
 	"github.com/searchd/searchd/searchd/engine"
 	"github.com/searchd/searchd/searchd/search"
@@ -47,6 +49,15 @@ type Engine struct {
 	manifest manifest
 	open     map[int]*version
 	closed   bool
+
+	// Followers (follow.go): writes hold wmu shared, Follow, Unfollow,
+	// SwapAlias and DropVersion exclusively; ids orders writes per
+	// document; building holds, per follower not live yet, the ids written
+	// since it started following (guarded by tmu).
+	wmu      sync.RWMutex
+	ids      idLocks
+	tmu      sync.Mutex
+	building map[int]map[string]struct{}
 }
 
 type version struct {
@@ -59,6 +70,8 @@ type version struct {
 type manifest struct {
 	Live     int            `json:"live"`
 	Versions []manifestItem `json:"versions"`
+	// Followers receive every write to live (engine.Engine's Follow).
+	Followers []int `json:"followers,omitempty"`
 }
 
 type manifestItem struct {
@@ -71,9 +84,9 @@ type manifestItem struct {
 func versionName(n int) string { return fmt.Sprintf("docs-v%d", n) }
 
 // info describes the version.
-func (it manifestItem) info(live bool, docs uint64) engine.Version {
+func (it manifestItem) info(live, follows bool, docs uint64) engine.Version {
 	return engine.Version{Number: it.Number, Name: versionName(it.Number), Live: live, Docs: docs,
-		CreatedAt: it.CreatedAt, Analysis: it.Analysis}
+		CreatedAt: it.CreatedAt, Analysis: it.Analysis, Follows: follows}
 }
 
 const manifestFile = "manifest.json"
@@ -92,7 +105,8 @@ func Open(dir string, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{dir: dir, log: opts.Logger.With(zap.String("component", "engine.embedded")),
-		workers: opts.AnalysisWorkers, fields: fields, now: time.Now, open: map[int]*version{}}
+		workers: opts.AnalysisWorkers, fields: fields, now: time.Now, open: map[int]*version{},
+		ids: idLocks{held: map[string]chan struct{}{}}, building: map[int]map[string]struct{}{}}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("bleve: data directory: %w", err)
 	}
@@ -149,11 +163,9 @@ func (e *Engine) writeManifest() error {
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(e.dir, manifestFile+".tmp")
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return fmt.Errorf("bleve: write manifest: %w", err)
-	}
-	if err := os.Rename(tmp, filepath.Join(e.dir, manifestFile)); err != nil {
+	// Durable before it returns (a swap or a new follower must survive
+	// kill -9), and never torn.
+	if err := atomicfile.WriteFile(filepath.Join(e.dir, manifestFile), b, 0o644); err != nil {
 		return fmt.Errorf("bleve: write manifest: %w", err)
 	}
 	return nil
@@ -197,7 +209,7 @@ func (e *Engine) Live() engine.Version {
 	defer e.mu.RUnlock()
 	for _, it := range e.manifest.Versions {
 		if it.Number == e.manifest.Live {
-			return it.info(true, 0)
+			return it.info(true, false, 0)
 		}
 	}
 	return engine.Version{}
@@ -226,7 +238,7 @@ func (e *Engine) Versions(context.Context) ([]engine.Version, error) {
 		if v := e.open[it.Number]; v != nil {
 			n, _ = v.idx.DocCount()
 		}
-		out = append(out, it.info(it.Number == e.manifest.Live, n))
+		out = append(out, it.info(it.Number == e.manifest.Live, slices.Contains(e.manifest.Followers, it.Number), n))
 	}
 	return out, nil
 }
@@ -269,24 +281,40 @@ func (e *Engine) CreateVersion(_ context.Context, a engine.AnalysisSettings) (in
 	return n, nil
 }
 
-// SwapAlias implements engine.Engine.
+// SwapAlias implements engine.Engine. No write is in flight meanwhile, so
+// a follower swapped in and the live version it replaces hold the same
+// documents.
 func (e *Engine) SwapAlias(_ context.Context, n int) error {
+	e.wmu.Lock()
+	defer e.wmu.Unlock()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.open[n] == nil {
 		return engine.Errorf(engine.NotFound, "index version %d does not exist", n)
 	}
-	prev := e.manifest.Live
+	prev, prevFollowers := e.manifest.Live, slices.Clone(e.manifest.Followers)
+	if n == prev {
+		return nil
+	}
 	e.manifest.Live = n
+	if slices.Contains(e.manifest.Followers, n) {
+		e.manifest.Followers = slices.DeleteFunc(e.manifest.Followers, func(x int) bool { return x == n })
+		e.manifest.Followers = append(e.manifest.Followers, prev)
+	}
 	if err := e.writeManifest(); err != nil {
-		e.manifest.Live = prev
+		e.manifest.Live, e.manifest.Followers = prev, prevFollowers
 		return err
 	}
+	e.tmu.Lock()
+	delete(e.building, n)
+	e.tmu.Unlock()
 	return nil
 }
 
 // DropVersion implements engine.Engine.
 func (e *Engine) DropVersion(_ context.Context, n int) error {
+	e.wmu.Lock()
+	defer e.wmu.Unlock()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	v := e.open[n]
@@ -295,6 +323,9 @@ func (e *Engine) DropVersion(_ context.Context, n int) error {
 		return engine.Errorf(engine.NotFound, "index version %d does not exist", n)
 	case n == e.manifest.Live:
 		return engine.Errorf(engine.Conflict, "index version %d is live; swap the alias first", n)
+	}
+	if err := e.unfollowLocked(n); err != nil {
+		return err
 	}
 	if err := v.idx.Close(); err != nil {
 		return fmt.Errorf("bleve: close version %d: %w", n, err)

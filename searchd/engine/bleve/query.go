@@ -183,6 +183,19 @@ func (e *Engine) Search(ctx context.Context, p engine.Plan) (engine.Result, erro
 	if err != nil {
 		return engine.Result{}, err
 	}
+	return e.searchIn(ctx, v, p)
+}
+
+// SearchVersion implements engine.Engine.
+func (e *Engine) SearchVersion(ctx context.Context, n int, p engine.Plan) (engine.Result, error) {
+	v, err := e.get(n)
+	if err != nil {
+		return engine.Result{}, err
+	}
+	return e.searchIn(ctx, v, p)
+}
+
+func (e *Engine) searchIn(ctx context.Context, v *version, p engine.Plan) (engine.Result, error) {
 	q := expandedQuery(func(x expander) (query.Query, error) { return x.buildQuery(p) })
 	req := blevesearch.NewSearchRequestOptions(q, p.Size, p.From, false)
 	req.SortBy(sortOrder(p.Sort))

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	es "github.com/olivere/elastic/v7"
 
@@ -52,9 +53,22 @@ func (e *Engine) IndexBatch(ctx context.Context, docs []engine.Document, refresh
 	if err != nil {
 		return nil, err
 	}
-	res, err := e.write(ctx, v, docs)
-	if err != nil || !refresh {
-		return res, err
+	at := make([]time.Time, len(docs))
+	now := e.stamp()
+	for i := range at {
+		at[i] = now
+	}
+	res, err := e.write(ctx, v, docs, at)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.writeFollowers(ctx, docs, at, res); err != nil {
+		// Live has the documents but a follower may not: the write is
+		// not acknowledged (a retry is idempotent).
+		return nil, err
+	}
+	if !refresh {
+		return res, nil
 	}
 	rctx, cancel := e.ctx(ctx)
 	defer cancel()
@@ -65,8 +79,9 @@ func (e *Engine) IndexBatch(ctx context.Context, docs []engine.Document, refresh
 }
 
 // write derives docs with v's analyzer (in parallel) and bulk-writes them
-// into v's index, returning when every document has a result.
-func (e *Engine) write(ctx context.Context, v *version, docs []engine.Document) ([]engine.ItemResult, error) {
+// into v's index, returning when every document has a result. at[i] is
+// document i's update time and its external version (follow.go).
+func (e *Engine) write(ctx context.Context, v *version, docs []engine.Document, at []time.Time) ([]engine.ItemResult, error) {
 	e.mu.RLock()
 	w := e.writer
 	e.mu.RUnlock()
@@ -75,7 +90,6 @@ func (e *Engine) write(ctx context.Context, v *version, docs []engine.Document) 
 	}
 	results := make([]engine.ItemResult, len(docs))
 	reqs := make([]*tracked, len(docs))
-	now := e.now()
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(e.opts.AnalysisWorkers, len(docs)) {
@@ -92,10 +106,11 @@ func (e *Engine) write(ctx context.Context, v *version, docs []engine.Document) 
 					results[i] = failed(docs[i].ID, err)
 					continue
 				}
-				a := search.Derive(v.analyzer, docs[i], now)
+				a := search.Derive(v.analyzer, docs[i], at[i])
 				reqs[i] = &tracked{
-					BulkIndexRequest: es.NewBulkIndexRequest().Index(v.index).Id(docs[i].ID).Doc(source{a.Doc, a.Derived}),
-					i:                i,
+					BulkIndexRequest: es.NewBulkIndexRequest().Index(v.index).Id(docs[i].ID).Doc(source{a.Doc, a.Derived}).
+						VersionType("external_gte").Version(at[i].UnixNano()),
+					i: i,
 				}
 			}
 		}()
@@ -166,15 +181,15 @@ func (e *Engine) Delete(ctx context.Context, id string, refresh bool) error {
 	}
 	ctx, cancel := e.ctx(ctx)
 	defer cancel()
-	s := c.Delete().Index(v.index).Id(id)
-	if refresh {
-		s = s.Refresh("true")
-	}
-	if _, err := s.Do(ctx); err != nil {
+	at := e.stamp()
+	if err := e.deleteIn(ctx, c, v.index, id, at, refresh); err != nil {
 		if es.IsNotFound(err) {
 			return engine.Errorf(engine.NotFound, "document %q does not exist", id)
 		}
+		if es.IsConflict(err) {
+			return engine.Errorf(engine.Conflict, "document %q was written again meanwhile; the newer write stands", id)
+		}
 		return translate(ctx, "delete", err)
 	}
-	return nil
+	return e.deleteFollowers(ctx, c, id, at, refresh)
 }

@@ -41,6 +41,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	es "github.com/olivere/elastic/v7"
@@ -71,6 +72,10 @@ type Options struct {
 	// LiveRefresh is how often the live version is re-read, so another
 	// instance's alias swap becomes visible (10s).
 	LiveRefresh time.Duration
+	// FollowWait is how long Follow, Unfollow and dropping a follower wait
+	// until every instance has re-read the followers and finished writes
+	// sent before (LiveRefresh plus RequestTimeout).
+	FollowWait time.Duration
 	// AnalysisWorkers derive documents in parallel (GOMAXPROCS).
 	AnalysisWorkers int
 	// QueueSize bounds documents waiting for the bulk processor (10000).
@@ -90,6 +95,7 @@ func (o *Options) defaults() {
 	setDefault(&o.RequestTimeout, 10*time.Second)
 	setDefault(&o.ConnectBackoffMax, 30*time.Second)
 	setDefault(&o.LiveRefresh, 10*time.Second)
+	setDefault(&o.FollowWait, o.LiveRefresh+o.RequestTimeout)
 	setDefault(&o.FlushInterval, time.Second)
 	setDefault(&o.AnalysisWorkers, defaultWorkers())
 	setDefault(&o.QueueSize, 10000)
@@ -123,6 +129,10 @@ type Engine struct {
 	live    *version // nil until the alias is known
 	lastErr error    // why the engine is not ready
 	closed  bool
+	// followers receive every write (follow.go), as last read.
+	followers []*version
+	// lastStamp is the last write's version (nanoseconds).
+	lastStamp atomic.Int64
 }
 
 // version is a documents index version as read from the cluster.
@@ -130,6 +140,7 @@ type version struct {
 	engine.Version
 	index    string
 	aliased  bool
+	follows  bool
 	analyzer search.Analyzer
 }
 

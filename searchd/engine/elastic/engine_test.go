@@ -45,11 +45,17 @@ func openOn(tb testing.TB, url, prefix string, settings engine.AnalysisSettings,
 func openTemp(tb testing.TB, settings engine.AnalysisSettings) engine.Engine {
 	tb.Helper()
 	node := testenv.OpenSearch(tb)
-	e := openOn(tb, node.URL, node.Prefix(tb), settings, nil)
+	e := openOn(tb, node.URL, node.Prefix(tb), settings, fastFollow)
 	if err := e.Ready(context.Background()); err != nil {
 		tb.Fatalf("ready: %v", err)
 	}
 	return e
+}
+
+// fastFollow makes one instance's Follow quick: a test's single instance
+// needs no time for others to learn about followers.
+func fastFollow(o *elastic.Options) {
+	o.LiveRefresh, o.FollowWait = 500*time.Millisecond, 500*time.Millisecond
 }
 
 func TestConformance(t *testing.T) {

@@ -71,7 +71,11 @@ func reasonOf(d *es.ErrorDetails) string {
 // anything else is the cluster's trouble (Unavailable).
 func itemError(id string, status int, d *es.ErrorDetails) engine.ItemResult {
 	code := engine.EngineUnavailable
-	if status >= 400 && status < 500 && status != http.StatusTooManyRequests {
+	switch {
+	case status == http.StatusConflict:
+		// External versions (follow.go): a newer write of the id is stored.
+		code = engine.Conflict
+	case status >= 400 && status < 500 && status != http.StatusTooManyRequests:
 		code = engine.Invalid
 	}
 	msg := reasonOf(d)

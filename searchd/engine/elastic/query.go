@@ -102,13 +102,22 @@ func sortOrder(s engine.Sort) []es.Sorter {
 
 // Search implements engine.Engine.
 func (e *Engine) Search(ctx context.Context, p engine.Plan) (engine.Result, error) {
+	return e.searchIn(ctx, e.alias, p)
+}
+
+// SearchVersion implements engine.Engine.
+func (e *Engine) SearchVersion(ctx context.Context, n int, p engine.Plan) (engine.Result, error) {
+	return e.searchIn(ctx, e.indexName(n), p)
+}
+
+func (e *Engine) searchIn(ctx context.Context, index string, p engine.Plan) (engine.Result, error) {
 	c, _, err := e.conn()
 	if err != nil {
 		return engine.Result{}, err
 	}
 	ctx, cancel := e.ctx(ctx)
 	defer cancel()
-	res, err := c.Search(e.alias).Query(buildQuery(p)).SortBy(sortOrder(p.Sort)...).
+	res, err := c.Search(index).Query(buildQuery(p)).SortBy(sortOrder(p.Sort)...).
 		From(p.From).Size(p.Size).TrackTotalHits(true).
 		FetchSourceContext(es.NewFetchSourceContext(true).Include(documentFields...)).Do(ctx)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
@@ -108,9 +109,12 @@ func (e *Engine) loadVersions(ctx context.Context, c *es.Client) ([]*version, er
 			continue
 		}
 		_, aliased := info.Aliases[e.alias]
+		_, follows := info.Aliases[e.followAlias()]
+		follows = follows && !aliased
 		out = append(out, &version{
-			Version: engine.Version{Number: n, Name: index, CreatedAt: m.Meta.Searchd.CreatedAt, Analysis: m.Meta.Searchd.Analysis, Live: aliased},
-			index:   index, aliased: aliased,
+			Version: engine.Version{Number: n, Name: index, CreatedAt: m.Meta.Searchd.CreatedAt, Analysis: m.Meta.Searchd.Analysis,
+				Live: aliased, Follows: follows},
+			index: index, aliased: aliased, follows: follows,
 		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
@@ -193,9 +197,18 @@ func (e *Engine) setLive(vs []*version) error {
 	if err := e.withAnalyzer(live); err != nil {
 		return err
 	}
+	var fs []*version
+	for _, v := range vs {
+		if v.follows {
+			if err := e.withAnalyzer(v); err != nil {
+				return err
+			}
+			fs = append(fs, v)
+		}
+	}
 	e.mu.Lock()
 	prev := e.live
-	e.live = live
+	e.live, e.followers = live, fs
 	e.mu.Unlock()
 	if prev != nil && prev.Number != live.Number {
 		e.log.Info("the live version changed", zap.Int("from", prev.Number), zap.Int("to", live.Number))
@@ -310,14 +323,23 @@ func (e *Engine) SwapAlias(ctx context.Context, n int) error {
 }
 
 func (e *Engine) swap(ctx context.Context, c *es.Client, vs []*version, n int) error {
-	if _, err := findVersion(vs, n); err != nil {
+	target, err := findVersion(vs, n)
+	if err != nil {
 		return err
 	}
 	actions := []es.AliasAction{}
 	for _, v := range vs {
 		if v.aliased && v.Number != n {
 			actions = append(actions, es.NewAliasRemoveAction(e.alias).Index(v.index))
+			if target.follows {
+				// The replaced version takes the follower's place in the
+				// same atomic call: no write can reach one and not the other.
+				actions = append(actions, es.NewAliasAddAction(e.followAlias()).Index(v.index))
+			}
 		}
+	}
+	if target.follows {
+		actions = append(actions, es.NewAliasRemoveAction(e.followAlias()).Index(target.index))
 	}
 	actions = append(actions, es.NewAliasAddAction(e.alias).Index(e.indexName(n)))
 	if _, err := c.Alias().Action(actions...).Do(ctx); err != nil {
@@ -327,8 +349,13 @@ func (e *Engine) swap(ctx context.Context, c *es.Client, vs []*version, n int) e
 	// The swap succeeded as one action: vs with the alias on n alone is
 	// what the cluster holds now.
 	for _, v := range vs {
+		if target.follows && v.aliased && v.Number != n {
+			v.follows = true
+		}
 		v.aliased = v.Number == n
 		v.Live = v.aliased
+		v.follows = v.follows && !v.aliased
+		v.Follows = v.follows
 	}
 	return e.setLive(vs)
 }
@@ -339,15 +366,24 @@ func (e *Engine) DropVersion(ctx context.Context, n int) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := e.ctx(ctx)
-	defer cancel()
-	v, err := e.version(ctx, c, n)
+	rctx, cancel := e.ctx(ctx)
+	v, err := e.version(rctx, c, n)
+	cancel()
 	if err != nil {
 		return err
 	}
 	if v.aliased {
 		return engine.Errorf(engine.Conflict, "index version %d is live; swap the alias first", n)
 	}
+	if v.follows {
+		// Every instance stops writing to it before it goes: a write to a
+		// missing index would create it again.
+		if err := e.Unfollow(ctx, n); err != nil {
+			return err
+		}
+	}
+	ctx, cancel = e.ctx(ctx)
+	defer cancel()
 	if _, err := c.DeleteIndex(v.index).Do(ctx); err != nil {
 		return translate(ctx, "drop version "+strconv.Itoa(n), err)
 	}
@@ -404,7 +440,7 @@ func (e *Engine) CopyVersion(ctx context.Context, from, to int, since time.Time)
 	for {
 		rctx, cancel := e.ctx(ctx)
 		s := c.Search(src.index).Query(q).Size(page).Sort("id", true).
-			FetchSourceContext(es.NewFetchSourceContext(true).Include(documentFields...))
+			FetchSourceContext(es.NewFetchSourceContext(true).Include(append(documentFields, "updated_at")...))
 		if after != nil {
 			s = s.SearchAfter(after...)
 		}
@@ -417,23 +453,36 @@ func (e *Engine) CopyVersion(ctx context.Context, from, to int, since time.Time)
 			break
 		}
 		docs := make([]engine.Document, 0, len(res.Hits.Hits))
+		at := make([]time.Time, 0, len(res.Hits.Hits))
 		for _, h := range res.Hits.Hits {
-			d, err := decodeDocument(h)
-			if err != nil {
-				return copied, err
+			var s source
+			if err := json.Unmarshal(h.Source, &s); err != nil {
+				return copied, fmt.Errorf("elastic: document %q: %w", h.Id, err)
 			}
-			docs = append(docs, d)
+			if s.ID == "" {
+				s.ID = h.Id
+			}
+			if s.UpdatedAt.IsZero() {
+				s.UpdatedAt = e.stamp()
+			}
+			docs, at = append(docs, s.Document), append(at, s.UpdatedAt)
 		}
-		items, err := e.write(ctx, dst, docs)
+		items, err := e.write(ctx, dst, docs, at)
 		if err != nil {
 			return copied, err
 		}
 		for _, it := range items {
-			if it.Error != nil {
+			switch {
+			case it.Error == nil:
+				copied++
+			case it.Status == http.StatusConflict:
+				// A newer write (or a delete) reached the target after the
+				// page was read: it wins (follow.go).
+			default:
 				return copied, fmt.Errorf("elastic: copy %q into %s: %s", it.ID, dst.index, it.Error.Message)
 			}
 		}
-		copied += len(docs)
+		engine.ReportProgress(ctx, len(docs))
 		after = res.Hits.Hits[len(res.Hits.Hits)-1].Sort
 	}
 	rctx, cancel = e.ctx(ctx)
@@ -463,3 +512,67 @@ func (e *Engine) copyVersions(ctx context.Context, c *es.Client, from, to int) (
 
 // escape quotes a name for a URL path.
 func escape(name string) string { return url.PathEscape(name) }
+
+// CopyDocuments implements engine.Engine with multi-gets from the source
+// and bulk writes into the target, versioned like CopyVersion.
+func (e *Engine) CopyDocuments(ctx context.Context, from, to int, ids []string) (int, error) {
+	c, _, err := e.conn()
+	if err != nil {
+		return 0, err
+	}
+	rctx, cancel := e.ctx(ctx)
+	src, dst, err := e.copyVersions(rctx, c, from, to)
+	cancel()
+	if err != nil {
+		return 0, err
+	}
+	const page = 1000
+	copied := 0
+	for start := 0; start < len(ids); start += page {
+		mg := c.Mget()
+		for _, id := range ids[start:min(start+page, len(ids))] {
+			mg = mg.Add(es.NewMultiGetItem().Index(src.index).Id(id))
+		}
+		rctx, cancel := e.ctx(ctx)
+		res, err := mg.Do(rctx)
+		cancel()
+		if err != nil {
+			return copied, translate(ctx, "read from "+src.index, err)
+		}
+		var docs []engine.Document
+		var at []time.Time
+		seen := map[string]bool{}
+		for _, d := range res.Docs {
+			if d == nil || !d.Found || seen[d.Id] {
+				continue
+			}
+			seen[d.Id] = true
+			var s source
+			if err := json.Unmarshal(d.Source, &s); err != nil {
+				return copied, fmt.Errorf("elastic: document %q: %w", d.Id, err)
+			}
+			if s.ID == "" {
+				s.ID = d.Id
+			}
+			if s.UpdatedAt.IsZero() {
+				s.UpdatedAt = e.stamp()
+			}
+			docs, at = append(docs, s.Document), append(at, s.UpdatedAt)
+		}
+		items, err := e.write(ctx, dst, docs, at)
+		if err != nil {
+			return copied, err
+		}
+		for _, it := range items {
+			if it.Error == nil {
+				copied++
+			} else if it.Status != http.StatusConflict {
+				return copied, fmt.Errorf("elastic: copy %q into %s: %s", it.ID, dst.index, it.Error.Message)
+			}
+		}
+	}
+	rctx, cancel = e.ctx(ctx)
+	defer cancel()
+	_, err = c.Refresh(dst.index).Do(rctx)
+	return copied, translate(rctx, "refresh "+dst.index, err)
+}
