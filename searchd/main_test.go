@@ -355,7 +355,7 @@ func checkService(t *testing.T, s *service) {
 		for _, c := range health.Components {
 			names[c.Component] = c.Health == engine.HealthUp
 		}
-		return health.Status == engine.HealthUp && names["engine"] && names["trending_leader"]
+		return health.Status == engine.HealthUp && names["engine"] && names["trending_leader"] && names["log_queue"]
 	})
 	var snap struct {
 		Items  []any          `json:"items"`
@@ -417,7 +417,34 @@ func TestRunElasticEndToEnd(t *testing.T) {
 	s := startService(t, []string{"-engine", "elastic", "-es-url", node.URL, "-es-prefix", node.Prefix(t),
 		"-redis-addr", redis.Addr, "-demo", "-admin-token", e2eAdminToken, "-drain-delay", "300ms", "-trending-interval", "1s"}, nil)
 	checkService(t, s)
-	s.stop(t)
+	// Redis goes away: search still answers, and the status says which
+	// components suffer (verbose health and the gauges).
+	redis.Stop()
+	waitFor(t, "redis down and the log queue degraded", 30*time.Second, func() bool {
+		if code := getJSON(t, s.base+"/api/v1/search?q="+url.QueryEscape("등산"), nil, nil); code != http.StatusOK {
+			t.Fatalf("search with Redis down = %d", code)
+		}
+		var health struct {
+			Components []engine.ComponentStatus `json:"components"`
+		}
+		getJSON(t, s.base+"/healthz?verbose=1", nil, &health)
+		got := map[string]engine.Health{}
+		for _, c := range health.Components {
+			got[c.Component] = c.Health
+		}
+		return got["redis"] == engine.HealthDown && got["log_queue"] == engine.HealthDegraded && got["engine"] == engine.HealthUp
+	})
+	resp, err := http.Get(s.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(metrics), `searchd_component_status{component="redis",status="down"} 1`) {
+		t.Error("the gauges do not say Redis is down")
+	}
+	s.cancel()
+	<-s.done // Redis is gone: the graceful stop's own checks do not apply
 }
 
 // TestShutdownKeepsSearchLogs: in embedded mode the log queue lives in

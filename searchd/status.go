@@ -7,6 +7,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/searchd/searchd/ingest"
 	"github.com/searchd/searchd/ingest/trending"
 	"github.com/searchd/searchd/searchd/engine"
 )
@@ -47,4 +48,17 @@ func stamp(t time.Time) string {
 		return "never"
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// logQueueStatus: the search-log producer's view of its queue (up, or
+// degraded while it retries a failing queue and events wait in its buffer).
+func logQueueStatus(p *ingest.Producer) engine.StatusReporter {
+	return engine.StatusFunc("log_queue", func(context.Context) engine.ComponentStatus {
+		state, detail := p.Status()
+		h := engine.HealthUp
+		if state != ingest.StatusUp {
+			h = engine.HealthDegraded
+		}
+		return engine.ComponentStatus{Health: h, Message: detail}
+	})
 }

@@ -196,7 +196,7 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 	if b.trending, err = trending.New(trending.Config{Interval: cfg.TrendingInterval, Counter: trending.CounterConfig{Salt: salt}}, trendStore, reg, log); err != nil {
 		return b, err
 	}
-	b.components = append(b.components, trendingStatus(b.trending, cfg.TrendingInterval))
+	b.components = append(b.components, logQueueStatus(b.producer), trendingStatus(b.trending, cfg.TrendingInterval))
 	// The trending store closes before the engine (the last closer).
 	b.closers = append([]func() error{b.trending.Close}, b.closers...)
 	if err := openDictionaries(ctx, cfg, log, b, rdb); err != nil {
