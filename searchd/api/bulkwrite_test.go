@@ -225,3 +225,27 @@ func TestRequestDeadlineAnswers504(t *testing.T) {
 		t.Errorf("access log statuses %v, want [504 504]", logged)
 	}
 }
+
+// TestEventStreamsOutliveTheDeadline: routes ending in /events (server-sent
+// events, such as a rebuild job's progress) are not cut at the request
+// deadline; other routes are.
+func TestEventStreamsOutliveTheDeadline(t *testing.T) {
+	wait := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+			w.WriteHeader(http.StatusGatewayTimeout)
+		case <-time.After(300 * time.Millisecond):
+			w.WriteHeader(http.StatusOK)
+		}
+	})
+	f := newFixture(t, func(d *api.Deps) {
+		d.RequestTimeout = 100 * time.Millisecond
+		d.Extra = []api.Route{
+			{Method: http.MethodGet, Path: "/api/v1/test/events", Handler: wait},
+			{Method: http.MethodGet, Path: "/api/v1/test/slow", Handler: wait},
+		}
+	})
+	f.do(t, http.MethodGet, "/api/v1/test/events", "").wantStatus(t, http.StatusOK)
+	f.do(t, http.MethodGet, "/api/v1/test/slow", "").wantStatus(t, http.StatusGatewayTimeout)
+	f.do(t, http.MethodGet, "/api/v1/test/slow", "", "Accept: text/event-stream").wantStatus(t, http.StatusOK)
+}

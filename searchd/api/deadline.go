@@ -22,10 +22,11 @@ const (
 
 // withDeadline gives every request a deadline below the server's write
 // timeout, so work that cannot finish in time is answered with 504
-// timeout while the client can still receive it. Event streams
-// (Accept: text/event-stream) are exempt: they end when the client leaves.
+// timeout while the client can still receive it. Event streams are exempt
+// (routes ending in /events, or Accept: text/event-stream): they lift the
+// write timeout themselves and end when the client leaves.
 func (s *Server) withDeadline(c *gin.Context) {
-	if s.requestTimeout <= 0 || strings.Contains(c.GetHeader("Accept"), "text/event-stream") {
+	if s.requestTimeout <= 0 || strings.HasSuffix(c.FullPath(), "/events") || strings.Contains(c.GetHeader("Accept"), "text/event-stream") {
 		c.Next()
 		return
 	}
