@@ -24,6 +24,8 @@ const (
 	bulkBatchBytes = 1 << 20
 	// bulkRetryAfter is the Retry-After of a 429 for a busy bulk path.
 	bulkRetryAfter = 1 * time.Second
+	// drainBudget bounds reading the rest of a body after an error answer.
+	drainBudget = 5 * time.Second
 )
 
 // bulkSlots is a semaphore without a queue: acquire fails at once when
@@ -48,8 +50,14 @@ func (s *Server) bulkDocuments(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	// Answers may come before the body is read (429 at once, or an error
+	// part way); the body is then drained so the client, still sending,
+	// receives the answer instead of a reset connection.
+	_ = http.NewResponseController(c.Writer).EnableFullDuplex()
+	defer s.drainBody(c)
 	if !s.bulk.tryAcquire() {
-		s.rejectBusy(c)
+		c.Header("Retry-After", "1")
+		s.fail(c, engine.Errorf(engine.TooManyRequests, "%d bulk requests are already running; retry after %s", cap(s.bulk), bulkRetryAfter))
 		return
 	}
 	defer s.bulk.release()
@@ -83,16 +91,17 @@ func (s *Server) bulkDocuments(c *gin.Context) {
 	c.JSON(http.StatusOK, w.resp)
 }
 
-// rejectBusy answers 429 before reading the body, then reads the body to
-// the end (discarding it, within the body limit) so the client, which is
-// still sending, gets the answer instead of a reset connection.
-func (s *Server) rejectBusy(c *gin.Context) {
-	_ = http.NewResponseController(c.Writer).EnableFullDuplex()
-	c.Header("Retry-After", "1")
-	c.Header("Connection", "close")
-	s.fail(c, engine.Errorf(engine.TooManyRequests, "%d bulk requests are already running; retry after %s", cap(s.bulk), bulkRetryAfter))
-	c.Writer.Flush()
-	_, _ = io.Copy(io.Discard, http.MaxBytesReader(c.Writer, c.Request.Body, s.limits.MaxBodyBytes))
+// drainBody reads what is left of the request body after an error answer
+// (flushed first), within drainBudget and the body limit, and discards it.
+// A request read to its end returns at once.
+func (s *Server) drainBody(c *gin.Context) {
+	if c.Writer.Status() < 400 {
+		return
+	}
+	rc := http.NewResponseController(c.Writer)
+	_ = rc.Flush()
+	_ = rc.SetReadDeadline(time.Now().Add(drainBudget))
+	_, _ = io.CopyN(io.Discard, c.Request.Body, s.limits.MaxBodyBytes)
 }
 
 // bulkWrite is one bulk request in progress: results so far and the batch
