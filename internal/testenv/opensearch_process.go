@@ -67,6 +67,15 @@ func StartOpenSearch(tb testing.TB) *OpenSearchProcess {
 	if err := p.configure(); err != nil {
 		tb.Fatalf("testenv: %v", err)
 	}
+	if os.Geteuid() == 0 && !othersCanReach(filepath.Join(home, "bin", "opensearch")) {
+		// nobody cannot reach the installation (a clone under /root): run
+		// a copy, as opensearch.sh does.
+		tb.Logf("testenv: nobody cannot reach %s; running a copy", home)
+		if err := os.CopyFS(filepath.Join(dir, "node"), os.DirFS(home)); err != nil {
+			tb.Fatalf("testenv: copy the node: %v", err)
+		}
+		home = filepath.Join(dir, "node")
+	}
 	cmd := exec.Command(filepath.Join(home, "bin", "opensearch"))
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
@@ -248,6 +257,25 @@ func javaHome() (string, error) {
 		return "", err
 	}
 	return filepath.Dir(filepath.Dir(java)), nil
+}
+
+// othersCanReach reports whether a user other than the owner can reach and
+// run path: every directory above it searchable, the file executable, by
+// others.
+func othersCanReach(path string) bool {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm()&0o005 != 0o005 {
+		return false
+	}
+	for dir := filepath.Dir(path); ; dir = filepath.Dir(dir) {
+		fi, err := os.Stat(dir)
+		if err != nil || fi.Mode().Perm()&0o001 == 0 {
+			return false
+		}
+		if dir == filepath.Dir(dir) {
+			return true
+		}
+	}
 }
 
 // runAsNobody makes cmd run as the user nobody, owning dir.
