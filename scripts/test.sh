@@ -7,7 +7,10 @@
 #     redis-server, redis-tools, openjdk-17-jdk-headless, maven, curl;
 #   - builds OpenSearch 2.19.1 with our nori plugin from Maven Central
 #     (tools/opensearch/), starts it on a free port, runs `go vet` and every
-#     Go test against it and real redis-servers, and stops the node.
+#     Go test against it and real redis-servers, and stops the node;
+#   - a full run then fuzzes a live searchd in both modes with its OpenAPI
+#     contract: tools/schemathesis/run.sh (schemathesis from PyPI in a venv
+#     under tools/schemathesis/.venv; python3-venv from apt when missing).
 # The first run downloads the Go modules (the Korean dictionary module is
 # about 90 MB) and builds for about two minutes on two cores.
 #
@@ -56,5 +59,10 @@ echo "test.sh: OpenSearch at $SEARCHD_TEST_ES_URL"
 echo "test.sh: go vet"
 go vet ./...
 echo "test.sh: go test"
-if [ $# -eq 0 ]; then set -- ./...; fi
+full_run=0
+if [ $# -eq 0 ]; then set -- ./...; full_run=1; fi
 go test -count=1 -timeout 45m "$@"
+if [ "$full_run" = 1 ]; then
+  echo "test.sh: schemathesis against a live searchd (embedded and elastic mode)"
+  bash tools/schemathesis/run.sh
+fi

@@ -376,8 +376,7 @@ const (
 // the demo data in production mode, uses it, then shuts it down through the
 // context.
 func TestRunEndToEnd(t *testing.T) {
-	s := startService(t, []string{"-env", "production", "-data", t.TempDir(), "-demo", "-admin-token", e2eAdminToken,
-		"-drain-delay", "300ms", "-trending-interval", "1s"}, map[string]string{"SEARCHD_WRITE_TOKEN": e2eWriteToken})
+	s := startService(t, append([]string{"-env", "production"}, embeddedArgs(t, time.Second)...), map[string]string{"SEARCHD_WRITE_TOKEN": e2eWriteToken})
 	checkService(t, s)
 	// Production: document writes need the write (or admin) token.
 	put := func(token string) int {

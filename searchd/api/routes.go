@@ -36,6 +36,11 @@ func (s *Server) routes(r *gin.Engine, extra []Route) (err error) {
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	r.GET("/metrics", s.metricsHandler())
+	spec, err := openapi()
+	if err != nil {
+		return err
+	}
+	r.GET(OpenAPIPath, spec)
 
 	v1 := r.Group("/api/v1")
 	// Search.
@@ -58,6 +63,9 @@ func (s *Server) routes(r *gin.Engine, extra []Route) (err error) {
 	admin.GET("/trending/blocklist", s.getBlocklist)
 	admin.PUT("/trending/blocklist", s.putBlocklist)
 	admin.GET("/trending/candidates", s.trendingCandidates)
+	admin.GET("/trending/review", s.reviewQueue)
+	admin.POST("/trending/review/:keyword/approve", s.approveKeyword)
+	admin.POST("/trending/review/:keyword/block", s.blockKeyword)
 	admin.GET("/analytics/top-queries", s.topQueries)
 	admin.GET("/analytics/zero-result-queries", s.zeroResultQueries)
 	admin.GET("/ingest/dead-letters", s.deadLetters)
