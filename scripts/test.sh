@@ -4,7 +4,9 @@
 #     what to install otherwise (it never installs Go: Debian 12's golang-go
 #     is 1.19, which cannot build this module);
 #   - installs with apt-get, as root, whichever of these is missing:
-#     redis-server, redis-tools, openjdk-17-jdk-headless, maven, curl;
+#     redis-server, redis-tools, openjdk-17-jdk-headless, maven, curl,
+#     chromium, fonts-noto-cjk (browser tests), npm (axe-core into .cache/npm
+#     for their accessibility check);
 #   - builds OpenSearch 2.19.1 with our nori plugin from Maven Central
 #     (tools/opensearch/), starts it on a free port, runs `go vet` and every
 #     Go test against it and real redis-servers, and stops the node;
@@ -30,6 +32,9 @@ command -v redis-benchmark >/dev/null || need_apt+=(redis-tools)
 command -v java >/dev/null || need_apt+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need_apt+=(maven)
 command -v curl >/dev/null || need_apt+=(curl)
+command -v chromium >/dev/null || need_apt+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "test.sh: missing ${need_apt[*]}; run as root or install them" >&2
@@ -38,6 +43,13 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   echo "test.sh: installing ${need_apt[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# axe-core for the browser tests' accessibility check (gitignored).
+if [ ! -f .cache/npm/node_modules/axe-core/axe.min.js ]; then
+  echo "test.sh: installing axe-core with npm into .cache/npm"
+  mkdir -p .cache/npm
+  npm install --prefix .cache/npm --no-save --no-audit --no-fund --loglevel=error axe-core@4 >/dev/null
 fi
 
 node_started=0

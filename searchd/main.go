@@ -28,6 +28,7 @@ import (
 	"github.com/searchd/searchd/searchd/demo"
 	"github.com/searchd/searchd/searchd/engine"
 	"github.com/searchd/searchd/searchd/search"
+	"github.com/searchd/searchd/searchd/web"
 )
 
 func main() {
@@ -94,6 +95,10 @@ const (
 func serve(ctx context.Context, cfg config, log *zap.Logger, b *backend, reg *prometheus.Registry, stdout io.Writer) error {
 	eng := b.eng
 	svc := search.NewService(eng, b.sink(), log)
+	pages, err := web.New()
+	if err != nil {
+		return err
+	}
 	srv, err := api.NewServer(api.Deps{
 		Service:        svc,
 		Logger:         log,
@@ -108,6 +113,7 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, b *backend, reg *pr
 		TrendingMaxAge: cfg.TrendingInterval,
 		Analytics:      b.analytics,
 		Components:     b.components,
+		Extra:          pages.Routes(),
 		Dictionaries:   b.dicts,
 		Audit:          b.audit,
 	})
