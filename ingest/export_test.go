@@ -12,3 +12,9 @@ func (q *FileQueue) Crash() {
 		q.active.Close()
 	}
 }
+
+// The file queue's event codec, for its tests.
+var (
+	AppendEvent = appendEvent
+	DecodeEvent = decodeEvent
+)

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/searchd/searchd/internal/atomicfile"
 )
 
 // FileQueueConfig configures a FileQueue; zero values take the defaults.
@@ -57,7 +59,8 @@ func (c *FileQueueConfig) defaults() {
 //     write(2) before it returns (the page cache survives a process crash);
 //     a committer fsyncs the segment every CommitEvery while it has unsynced
 //     writes (group commit).
-//   - A record is [length u32][CRC-32C u32][event JSON], little endian.
+//   - A record is [length u32][CRC-32C u32][event], little endian; the
+//     event in a compact binary form (eventcodec.go).
 //   - Segments roll over at SegmentBytes; a segment is deleted (the active
 //     one truncated) once the queue holds none of its events any more —
 //     every one was acknowledged or dead-lettered after the log store
@@ -214,11 +217,11 @@ func readSegment(path string) ([]LogEvent, int64, error) {
 		if crc32.Checksum(payload, castagnoli) != binary.LittleEndian.Uint32(hdr[4:]) {
 			return evs, off, fmt.Errorf("record checksum at %d", off)
 		}
-		m := DecodeMessage("", payload)
-		if m.Err != nil {
-			return evs, off, fmt.Errorf("record at %d: %w", off, m.Err)
+		ev, err := decodeEvent(payload)
+		if err != nil {
+			return evs, off, fmt.Errorf("record at %d: %w", off, err)
 		}
-		evs = append(evs, m.Event)
+		evs = append(evs, ev)
 		off += recordHeader + int64(n)
 	}
 }
@@ -245,25 +248,13 @@ func (q *FileQueue) roll() error {
 	if err != nil {
 		return fmt.Errorf("ingest: create queue segment: %w", err)
 	}
-	if err := syncDir(q.dir); err != nil {
+	if err := atomicfile.SyncDir(q.dir); err != nil {
 		f.Close()
-		return err
+		return fmt.Errorf("ingest: sync queue dir: %w", err)
 	}
 	q.nextNum++
 	q.active = f
 	q.segs = append(q.segs, &segment{num: num, lo: 1, hi: 0})
-	return nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("ingest: queue dir: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("ingest: sync queue dir: %w", err)
-	}
 	return nil
 }
 
@@ -294,10 +285,13 @@ func (q *FileQueue) Enqueue(_ context.Context, evs []LogEvent) (int, error) {
 		start := len(b)
 		b = append(b, 0, 0, 0, 0, 0, 0, 0, 0) // the header, filled in below
 		var err error
-		if b, err = appendJSON(b, ev); err != nil {
+		if b, err = appendEvent(b, ev); err != nil {
 			return 0, err
 		}
 		payload := b[start+recordHeader:]
+		if len(payload) > maxRecord {
+			return 0, fmt.Errorf("ingest: event %q encodes to %d bytes", ev.ID, len(payload))
+		}
 		binary.LittleEndian.PutUint32(b[start:], uint32(len(payload)))
 		binary.LittleEndian.PutUint32(b[start+4:], crc32.Checksum(payload, castagnoli))
 	}
@@ -326,17 +320,6 @@ func (q *FileQueue) Enqueue(_ context.Context, evs []LogEvent) (int, error) {
 	return k, nil
 }
 
-func appendJSON(b []byte, ev LogEvent) ([]byte, error) {
-	j, err := EncodeEvent(ev)
-	if err != nil {
-		return b, err
-	}
-	if len(j) > maxRecord {
-		return b, fmt.Errorf("ingest: event %q encodes to %d bytes", ev.ID, len(j))
-	}
-	return append(b, j...), nil
-}
-
 func (q *FileQueue) commitLoop() {
 	defer close(q.finished)
 	t := time.NewTicker(q.cfg.CommitEvery)
@@ -355,26 +338,40 @@ func (q *FileQueue) commitLoop() {
 // all delivered.
 func (q *FileQueue) commit() {
 	q.mu.Lock()
-	defer q.mu.Unlock()
 	if q.closed {
+		q.mu.Unlock()
 		return
 	}
 	if q.err != nil {
 		// A failed write may have left a torn record: continue in a new
 		// segment (replay reads each segment up to its first torn record).
 		if err := q.roll(); err != nil {
+			q.mu.Unlock()
 			q.log.Error("search-log queue cannot start a new segment; enqueue refused until it can", zap.Error(err))
 			return
 		}
 		q.err = nil
 	}
-	if q.dirty {
-		if err := q.active.Sync(); err != nil {
-			q.err = fmt.Errorf("ingest: sync queue segment: %w", err)
-			q.log.Error("search-log queue cannot sync its file; enqueue refused until it can", zap.Error(err))
+	f, dirty := q.active, q.dirty
+	q.dirty = false
+	q.mu.Unlock()
+	// fsync without the lock: Enqueue goes on writing meanwhile (what it
+	// writes now is synced by the next commit).
+	if dirty {
+		if err := f.Sync(); err != nil {
+			q.mu.Lock()
+			if q.active == f && !q.closed { // a roll syncs and closes the file itself
+				q.err = fmt.Errorf("ingest: sync queue segment: %w", err)
+				q.log.Error("search-log queue cannot sync its file; enqueue refused until it can", zap.Error(err))
+			}
+			q.mu.Unlock()
 			return
 		}
-		q.dirty = false
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
+		return
 	}
 	oldest := q.MemQueue.oldest()
 	for len(q.segs) > 1 && q.segs[0].hi < oldest {

@@ -8,15 +8,11 @@ import (
 	"time"
 )
 
-// MemQueue is the embedded mode's queue: bounded, in process, with the same
-// delivery semantics as the Redis Stream (pending until acked, reclaimable
-// after a consumer stops, dead letters kept for the admin list).
-//
-// What a crash loses: everything it holds. Events not yet written to the log
-// store (queued or pending), and the dead-letter list, live only in memory;
-// a process crash or kill loses them (at most Capacity events plus the
-// producer's buffer). A clean shutdown drains what the workers can write
-// before their context ends.
+// MemQueue is a bounded in-process queue with the same delivery semantics
+// as the Redis Stream (pending until acked, reclaimable after a consumer
+// stops, dead letters kept for the admin list). It lives in memory only: a
+// crash loses what it holds. The embedded mode uses FileQueue, which adds
+// an append-only file under it.
 type MemQueue struct {
 	capacity int
 	maxDead  int

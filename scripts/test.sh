@@ -2,7 +2,10 @@
 # The whole test suite, on a fresh Debian machine or a developer's: installs
 # what the tests need (redis-server, Chromium, JDK/Maven for the OpenSearch
 # node), starts a real single-node OpenSearch 2.x with Korean (nori)
-# analysis, runs every Go test, and stops the node.
+# analysis, runs every Go test, and stops the node. A full run then fuzzes
+# a live searchd in both modes with its OpenAPI contract (schemathesis from
+# PyPI in a venv under tools/schemathesis/.venv; python3-venv from apt when
+# missing): tools/schemathesis/run.sh.
 #
 #   bash scripts/test.sh            # everything
 #   bash scripts/test.sh ./ingest/... -run Stream   # extra args go to `go test`
@@ -44,5 +47,10 @@ echo "test.sh: OpenSearch at $SEARCHD_TEST_ES_URL"
 echo "test.sh: go vet"
 go vet ./...
 echo "test.sh: go test"
-if [ $# -eq 0 ]; then set -- ./...; fi
+full_run=0
+if [ $# -eq 0 ]; then set -- ./...; full_run=1; fi
 go test -count=1 -timeout 45m "$@"
+if [ "$full_run" = 1 ]; then
+  echo "test.sh: schemathesis against a live searchd (embedded and elastic mode)"
+  bash tools/schemathesis/run.sh
+fi

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/searchd/searchd/ingest"
 	"github.com/searchd/searchd/searchd/engine"
@@ -26,11 +27,23 @@ type NewOutage func(tb testing.TB) (s ingest.Store, down, up func())
 // Counter reads a counter of reg whose labels include labels; 0 if absent.
 func Counter(tb testing.TB, reg prometheus.Gatherer, name string, labels map[string]string) float64 {
 	tb.Helper()
+	return sum(tb, reg, name, labels, func(m *dto.Metric) float64 { return m.GetCounter().GetValue() })
+}
+
+// Gauge reads the gauge name of reg (summed over its labels); 0 if absent.
+func Gauge(tb testing.TB, reg prometheus.Gatherer, name string) float64 {
+	tb.Helper()
+	return sum(tb, reg, name, nil, func(m *dto.Metric) float64 { return m.GetGauge().GetValue() })
+}
+
+// sum adds up value over the metrics name of reg whose labels include labels.
+func sum(tb testing.TB, reg prometheus.Gatherer, name string, labels map[string]string, value func(*dto.Metric) float64) float64 {
+	tb.Helper()
 	mfs, err := reg.Gather()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var sum float64
+	var total float64
 	for _, mf := range mfs {
 		if mf.GetName() != name {
 			continue
@@ -46,28 +59,10 @@ func Counter(tb testing.TB, reg prometheus.Gatherer, name string, labels map[str
 					continue next
 				}
 			}
-			sum += m.GetCounter().GetValue()
+			total += value(m)
 		}
 	}
-	return sum
-}
-
-// Gauge reads the gauge name of reg (summed over its labels); 0 if absent.
-func Gauge(tb testing.TB, reg prometheus.Gatherer, name string) float64 {
-	tb.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var sum float64
-	for _, mf := range mfs {
-		if mf.GetName() == name {
-			for _, m := range mf.GetMetric() {
-				sum += m.GetGauge().GetValue()
-			}
-		}
-	}
-	return sum
+	return total
 }
 
 // NewMetrics returns metrics on a fresh registry.

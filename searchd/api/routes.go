@@ -36,6 +36,11 @@ func (s *Server) routes(r *gin.Engine, extra []Route) (err error) {
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	r.GET("/metrics", s.metricsHandler())
+	spec, err := openapi()
+	if err != nil {
+		return err
+	}
+	r.GET(OpenAPIPath, spec)
 
 	v1 := r.Group("/api/v1")
 	// Search.
