@@ -54,7 +54,7 @@ func (s *Service) rankByCompletions(ctx context.Context, a Analyzer, p engine.Pl
 		order[i] = i
 	}
 	sort.SliceStable(order, func(x, y int) bool { return rank(order[x]) < rank(order[y]) })
-	out := engine.Result{Total: r.Total, Hits: make([]engine.Hit, 0, p.Size)}
+	out := engine.Result{Total: r.Total, Facets: r.Facets, Hits: make([]engine.Hit, 0, p.Size)}
 	for _, i := range order[min(p.From, len(order)):min(p.From+p.Size, len(order))] {
 		out.Hits = append(out.Hits, r.Hits[i])
 	}
