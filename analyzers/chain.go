@@ -1,7 +1,6 @@
 package analyzers
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -56,7 +55,7 @@ type Analysis struct {
 // errors return Problems listing every problem (warnings too); settings
 // with only warnings are built, and a.Warnings lists them.
 func NewAnalysis(s engine.AnalysisSettings) (*Analysis, error) {
-	a, problems, err := buildAnalysis(s)
+	a, problems, err := buildAnalysis(s, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -73,12 +72,22 @@ func NewAnalysis(s engine.AnalysisSettings) (*Analysis, error) {
 // only warnings. An internal failure (the system dictionary failing to
 // load) is reported as one error with code CodeInternal.
 func Validate(s engine.AnalysisSettings) Problems {
-	_, problems, err := buildAnalysis(s)
+	return validate(s, &validation{})
+}
+
+func validate(s engine.AnalysisSettings, v *validation) Problems {
+	_, problems, err := buildAnalysis(s, v)
 	if err != nil {
 		return Problems{{Dictionary: DictSynonyms, Severity: SeverityError, Code: CodeInternal,
 			Message: "the Korean analyzer could not be loaded: " + err.Error()}}
 	}
 	return problems
+}
+
+// validation makes buildAnalysis only collect problems, analyzing words
+// through cache when it is set.
+type validation struct {
+	cache *Validator
 }
 
 // UserDictionary is the user dictionary the analyzers were built with;
@@ -112,8 +121,9 @@ func NewSearchAnalyzer(s engine.AnalysisSettings) (*Analyzer, error) {
 
 // buildAnalysis builds what it can and collects every problem on the way:
 // when the tokenizer settings are bad, synonyms are still checked with the
-// default chain so that the admin sees all problems at once.
-func buildAnalysis(s engine.AnalysisSettings) (*Analysis, Problems, error) {
+// default chain so that the admin sees all problems at once. With v set it
+// only collects the problems (the Analysis is nil).
+func buildAnalysis(s engine.AnalysisSettings, v *validation) (*Analysis, Problems, error) {
 	var problems Problems
 	a := &Analysis{}
 
@@ -164,21 +174,21 @@ func buildAnalysis(s engine.AnalysisSettings) (*Analysis, Problems, error) {
 	}
 	if hasSynonyms {
 		opts := SynonymOptions{Expand: s.SynonymsExpand == nil || *s.SynonymsExpand}
-		set, err := ParseSynonymsWith(s.Synonyms, opts, pre.Analyze)
-		var ps Problems
-		switch {
-		case errors.As(err, &ps):
-			problems = append(problems, ps...)
-		case err != nil:
-			return nil, nil, err
+		analyze := pre.Analyze
+		var memo lineMemo
+		if v != nil && v.cache != nil {
+			chain := string(a.mode) + "|" + strings.Join(a.stopTags, ",")
+			analyze = v.cache.analyzer(chain, a.userDict, analyze)
+			memo = v.cache.lines(chain, a.userDict)
 		}
-		problems = append(problems, set.Warnings()...)
+		set, ps := parseSynonyms(s.Synonyms, opts, analyze, v == nil, memo)
+		problems = append(problems, ps...)
 		if set.Len() > 0 {
 			a.Synonyms = set
 		}
 	}
 	sortProblems(problems)
-	if problems.HasErrors() {
+	if v != nil || problems.HasErrors() {
 		return nil, problems, nil
 	}
 	a.Warnings = problems

@@ -229,7 +229,18 @@ func ParseSynonyms(text string, analyze func(string) []Token) (*SynonymSet, erro
 // error: then the set is nil and the error is Problems with every problem
 // found, warnings included, each with its line and column.
 func ParseSynonymsWith(text string, opts SynonymOptions, analyze func(string) []Token) (*SynonymSet, error) {
+	set, problems := parseSynonyms(text, opts, analyze, true, nil)
+	if problems.HasErrors() {
+		return nil, problems
+	}
+	return set, nil
+}
+
+// parseSynonyms returns every problem of text and, when build is set and
+// there is no error, the set (holding the warnings).
+func parseSynonyms(text string, opts SynonymOptions, analyze func(string) []Token, build bool, memo lineMemo) (*SynonymSet, Problems) {
 	p := &synonymParser{
+		memo:    memo,
 		analyze: analyze,
 		expand:  opts.Expand,
 		owner:   map[string]*parsedRule{},
@@ -245,12 +256,12 @@ func ParseSynonymsWith(text string, opts SynonymOptions, analyze func(string) []
 		p.parseLine(strings.TrimRight(line, "\r\n"))
 	}
 	sortProblems(p.problems)
-	if p.problems.HasErrors() {
+	if !build || p.problems.HasErrors() {
 		return nil, p.problems
 	}
 	s := p.build()
 	s.warnings = p.problems
-	return s, nil
+	return s, p.problems
 }
 
 type synonymParser struct {
@@ -265,6 +276,8 @@ type synonymParser struct {
 	seen map[string]int
 	// ruleSeen counts the rules read so far, to stop at MaxSynonymRules.
 	ruleSeen int
+	// memo, when set, remembers how lines read on their own.
+	memo lineMemo
 }
 
 type parsedRule struct {
@@ -315,57 +328,76 @@ func (p *synonymParser) lineErrors() bool {
 	return false
 }
 
+// lineKind is what a line is, read on its own.
+type lineKind int
+
+const (
+	lineInvalid lineKind = iota // not text, too long, control characters
+	lineBlank                   // blank or a comment
+	lineRule                    // a rule (usable or not)
+)
+
+// lineResult is what a line says on its own, before the rules around it
+// are considered: the same text always reads the same (with the same
+// analysis), which is what lets a Validator remember it.
+type lineResult struct {
+	kind lineKind
+	// problems are the line's own, numbered with the line it was read on.
+	problems Problems
+	// rule is the usable rule; nil when it has errors or no effect.
+	rule *parsedRule
+}
+
+// lineMemo remembers lineResults (see Validator).
+type lineMemo interface {
+	get(first bool, line string) *lineResult
+	put(first bool, line string, r *lineResult)
+}
+
 func (p *synonymParser) parseLine(line string) {
-	if !utf8.ValidString(line) {
-		p.errorf(0, CodeInvalidUTF8, "the line contains bytes that are not valid UTF-8 text; save the dictionary as UTF-8")
+	var res *lineResult
+	if p.memo != nil {
+		res = p.memo.get(p.line == 1, line)
+	}
+	if res == nil {
+		saved := p.problems
+		p.problems = nil
+		res = &lineResult{}
+		res.kind, res.rule = p.readLine(line)
+		res.problems = p.problems
+		p.problems = saved
+		if p.memo != nil {
+			p.memo.put(p.line == 1, line, res)
+		}
+	}
+	p.addLine(res)
+}
+
+// addLine adds what a line says on its own to the dictionary: counts the
+// rule, then checks it against the rules before it.
+func (p *synonymParser) addLine(res *lineResult) {
+	switch res.kind {
+	case lineBlank:
 		return
-	}
-	if n := utf8.RuneCountInString(line); n > MaxSynonymLineRunes {
-		p.errorf(0, CodeLineTooLong, "the line is %d characters long; at most %d are allowed — split the group", n, MaxSynonymLineRunes)
-		return
-	}
-	if p.line == 1 {
-		line = strings.TrimPrefix(line, "\uFEFF")
-	}
-	col := 0
-	for _, r := range line {
-		col++
-		if r != '\t' && (unicode.IsControl(r) || r == '\uFEFF') {
-			p.errorf(col, CodeControlCharacter, "the line contains an invisible control character (%U) at column %d; remove it", r, col)
+	case lineRule:
+		p.ruleSeen++
+		if p.ruleSeen > MaxSynonymRules {
+			if p.ruleSeen == MaxSynonymRules+1 { // report once, on the first rule over
+				p.errorf(0, CodeTooManyRules, "the dictionary has more than %d rules; rules from this line on were not checked", MaxSynonymRules)
+			}
 			return
 		}
 	}
-	sc := scanRule(line)
-	if sc.blank {
-		return // blank or comment
+	for _, pr := range res.problems {
+		pr.Line = p.line
+		p.problems = append(p.problems, pr)
 	}
-	p.ruleSeen++
-	if p.ruleSeen > MaxSynonymRules {
-		if p.ruleSeen == MaxSynonymRules+1 { // report once, on the first rule over
-			p.errorf(0, CodeTooManyRules, "the dictionary has more than %d rules; rules from this line on were not checked", MaxSynonymRules)
-		}
+	if res.rule == nil {
 		return
 	}
-	r, ok := p.shapeRule(sc)
-	if !ok {
-		return
-	}
-	if n := len(r.left) + len(r.right); n > MaxSynonymWordsPerRule {
-		p.errorf(0, CodeTooManyWords, "the rule has %d words; at most %d are allowed", n, MaxSynonymWordsPerRule)
-		return
-	}
-	r.left = p.analyzeSide(r.left)
-	r.right = p.analyzeSide(r.right)
-	if p.lineErrors() {
-		return
-	}
-	r.left = p.dedupSide(r.left)
-	r.right = p.dedupSide(r.right)
-	if !r.oneWay && len(r.left) < 2 {
-		p.warnf(r.left[0].col, CodeSingleWord, "%q alone is not a synonym group, so the line has no effect; list at least two words separated by commas, or use \"=>\"", r.left[0].text)
-		return
-	}
-	r.written = writeRule(r)
+	r := new(parsedRule)
+	*r = *res.rule
+	r.line = p.line
 	key := ruleKey(r, p.expand)
 	if first, dup := p.seen[key]; dup {
 		p.warnf(0, CodeDuplicateRule, "this rule repeats line %d, so it has no effect; remove one of them", first)
@@ -379,6 +411,54 @@ func (p *synonymParser) parseLine(line string) {
 		}
 	}
 	p.rules = append(p.rules, r)
+}
+
+// readLine reads one line on its own, reporting its problems.
+func (p *synonymParser) readLine(line string) (lineKind, *parsedRule) {
+	if !utf8.ValidString(line) {
+		p.errorf(0, CodeInvalidUTF8, "the line contains bytes that are not valid UTF-8 text; save the dictionary as UTF-8")
+		return lineInvalid, nil
+	}
+	if n := utf8.RuneCountInString(line); n > MaxSynonymLineRunes {
+		p.errorf(0, CodeLineTooLong, "the line is %d characters long; at most %d are allowed — split the group", n, MaxSynonymLineRunes)
+		return lineInvalid, nil
+	}
+	if p.line == 1 {
+		line = strings.TrimPrefix(line, "\uFEFF")
+	}
+	col := 0
+	for _, r := range line {
+		col++
+		if r != '\t' && (unicode.IsControl(r) || r == '\uFEFF') {
+			p.errorf(col, CodeControlCharacter, "the line contains an invisible control character (%U) at column %d; remove it", r, col)
+			return lineInvalid, nil
+		}
+	}
+	sc := scanRule(line)
+	if sc.blank {
+		return lineBlank, nil
+	}
+	r, ok := p.shapeRule(sc)
+	if !ok {
+		return lineRule, nil
+	}
+	if n := len(r.left) + len(r.right); n > MaxSynonymWordsPerRule {
+		p.errorf(0, CodeTooManyWords, "the rule has %d words; at most %d are allowed", n, MaxSynonymWordsPerRule)
+		return lineRule, nil
+	}
+	r.left = p.analyzeSide(r.left)
+	r.right = p.analyzeSide(r.right)
+	if p.lineErrors() {
+		return lineRule, nil
+	}
+	r.left = p.dedupSide(r.left)
+	r.right = p.dedupSide(r.right)
+	if !r.oneWay && len(r.left) < 2 {
+		p.warnf(r.left[0].col, CodeSingleWord, "%q alone is not a synonym group, so the line has no effect; list at least two words separated by commas, or use \"=>\"", r.left[0].text)
+		return lineRule, nil
+	}
+	r.written = writeRule(r)
+	return lineRule, r
 }
 
 // shapeRule turns the scanned sides into a rule the way Lucene's

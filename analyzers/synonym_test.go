@@ -146,8 +146,6 @@ func checkProblems(t *testing.T, ps analyzers.Problems, dict string, want []pw) 
 // accepts is at most a warning (TestSynonymProblemsAgreeWithOpenSearch
 // checks both on a real node).
 func TestParseSynonymsProblems(t *testing.T) {
-	const E, L = analyzers.SeverityError, analyzers.SeverityWarning
-	_, _ = E, L
 	tests := []struct {
 		name string
 		text string

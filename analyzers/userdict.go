@@ -49,6 +49,7 @@ type userEntry struct {
 	word  string
 	parts []string // nil for a simple word
 	line  int      // 1-based line in the dictionary
+	lower string   // word lower-cased rune by rune
 }
 
 // rule is the entry as a normalized rule: the word, then its parts,
@@ -208,7 +209,7 @@ func (u *UserDictionary) add(raw string, line int, firstLine map[string]int) *Pr
 		return problem(fields[0].col, SeverityWarning, CodeDuplicateWord, "%q is already defined on line %d; this line is ignored and line %d is used", word, first, first)
 	}
 	firstLine[key] = line
-	u.entries = append(u.entries, userEntry{word: word, parts: parts, line: line})
+	u.entries = append(u.entries, userEntry{word: word, parts: parts, line: line, lower: strings.ToLower(word)})
 	r, _ := utf8.DecodeRuneInString(word)
 	f := unicode.ToLower(r)
 	u.byFirst[f] = append(u.byFirst[f], len(u.entries)-1)

@@ -18,6 +18,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/searchd/searchd/ingest/pii"
 	"github.com/searchd/searchd/searchd/engine"
 )
 
@@ -86,10 +87,10 @@ func (c *Capper) Cap(ev engine.SearchEvent) LogEvent {
 	out := LogEvent{
 		ID:         c.eventID(ev.ID),
 		Timestamp:  c.timestamp(ev.Time, now),
-		Query:      c.str("query", ev.Query, MaxQueryTextLen),
-		Normalized: c.str("normalized", ev.Normalized, MaxQueryTextLen),
-		Canonical:  c.str("canonical", ev.Canonical, MaxQueryTextLen),
-		Corrected:  c.str("corrected", ev.Corrected, MaxQueryTextLen),
+		Query:      c.queryText("query", ev.Query),
+		Normalized: c.queryText("normalized", ev.Normalized),
+		Canonical:  c.queryText("canonical", ev.Canonical),
+		Corrected:  c.queryText("corrected", ev.Corrected),
 		Total:      c.nonNegative("total", ev.Total, math.MaxInt64),
 		TookMillis: c.took(ev.TookMillis),
 		Page:       c.nonNegative("page", int64(ev.Page), MaxPageOrSize),
@@ -109,6 +110,19 @@ func (c *Capper) Cap(ev engine.SearchEvent) LogEvent {
 	}
 	out.Context, out.ContextKV = c.context(ev.Context)
 	return out
+}
+
+// queryText caps one of the query's text fields with personal data
+// masked (pii.MaskAll: phone numbers, e-mail addresses, resident
+// registration numbers, card numbers, URL credentials), each kind found
+// counted as reason personal_data_<kind>. Masking happens before
+// truncation, so a datum cut in half is still masked.
+func (c *Capper) queryText(field, s string) string {
+	s, kinds := pii.MaskAll(s)
+	for _, k := range kinds {
+		c.metrics.capOne(field, k.Reason())
+	}
+	return c.str(field, s, MaxQueryTextLen)
 }
 
 // QueryKey is how analytics groups queries: lower-cased, runs of white

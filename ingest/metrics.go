@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/searchd/searchd/ingest/pii"
 )
 
 // Capping reasons: the label values of searchd_ingest_capped_total.
@@ -24,6 +26,10 @@ var cappedFields = []string{
 	"total", "took_ms", "page", "size", "sort", "match", "filters",
 	"session_id", "user_id", "client_ip", "user_agent", "context",
 }
+
+// maskedFields are the fields personal data is masked in (reasons
+// personal_data_<kind>, see pii.Kind.Reason).
+var maskedFields = []string{"query", "normalized", "canonical", "corrected"}
 
 var capReasons = []string{
 	ReasonTruncated, ReasonInvalidUTF8, ReasonOutOfRange, ReasonInvalid,
@@ -124,6 +130,11 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	for _, f := range cappedFields {
 		for _, r := range capReasons {
 			m.capCounters[[2]string{f, r}] = m.capped.WithLabelValues(f, r)
+		}
+	}
+	for _, f := range maskedFields {
+		for _, k := range pii.Kinds {
+			m.capCounters[[2]string{f, k.Reason()}] = m.capped.WithLabelValues(f, k.Reason())
 		}
 	}
 	for _, r := range []string{DropBufferFull, DropQueueUnavailable, DropQueueFull} {

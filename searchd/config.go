@@ -39,6 +39,9 @@ type config struct {
 	LogSalt          string
 	LogRetentionDays int
 	TrendingInterval time.Duration
+	// Trending moderation (-trending-review, -trending-review-auto).
+	TrendingReview     bool
+	TrendingReviewAuto time.Duration
 
 	// Dictionaries: files for the first index version, and how many
 	// previous versions stay for rollback.
@@ -150,6 +153,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&cfg.LogSalt, "log-salt", e.str("SEARCHD_LOG_SALT", ""), "secret for hashing session and user ids in search logs; empty: a random salt per data directory (SEARCHD_LOG_SALT)")
 	fs.Int64Var(&retention, "log-retention-days", e.integer("SEARCHD_LOG_RETENTION_DAYS", 30), "days of search logs kept (SEARCHD_LOG_RETENTION_DAYS)")
 	fs.DurationVar(&cfg.TrendingInterval, "trending-interval", e.duration("SEARCHD_TRENDING_INTERVAL", 30*time.Second), "how often the trending snapshot is recomputed (SEARCHD_TRENDING_INTERVAL)")
+	fs.BoolVar(&cfg.TrendingReview, "trending-review", e.boolean("SEARCHD_TRENDING_REVIEW", false), "a keyword entering the trending list for the first time waits for an admin's approval (SEARCHD_TRENDING_REVIEW)")
+	fs.DurationVar(&cfg.TrendingReviewAuto, "trending-review-auto", e.duration("SEARCHD_TRENDING_REVIEW_AUTO", 0), "with -trending-review, approve a waiting keyword by itself after this long; 0: never (SEARCHD_TRENDING_REVIEW_AUTO)")
 	fs.StringVar(&cfg.SynonymsFile, "synonyms", e.str("SEARCHD_SYNONYMS", ""), "synonym file (Solr format) of the first index version; an existing index keeps its dictionaries (SEARCHD_SYNONYMS)")
 	fs.StringVar(&cfg.UserDictFile, "user-dict", e.str("SEARCHD_USER_DICT", ""), "user dictionary file (nori format) of the first index version (SEARCHD_USER_DICT)")
 	fs.Int64Var(&keepVersions, "keep-versions", e.integer("SEARCHD_KEEP_VERSIONS", 3), "previous index versions kept for rollback after a dictionary change (SEARCHD_KEEP_VERSIONS)")
@@ -224,6 +229,9 @@ func (c config) validate() error {
 	}
 	if c.TrendingInterval < time.Second {
 		errs = append(errs, errors.New("-trending-interval must be at least 1s"))
+	}
+	if c.TrendingReviewAuto < 0 {
+		errs = append(errs, errors.New("-trending-review-auto must not be negative (0: never)"))
 	}
 	if c.LogFormat != "json" && c.LogFormat != "console" {
 		errs = append(errs, fmt.Errorf("-log-format %q: want json or console", c.LogFormat))

@@ -19,7 +19,6 @@ import (
 
 	"go.uber.org/zap/zapcore"
 
-	"github.com/searchd/searchd/internal/testenv"
 	"github.com/searchd/searchd/searchd/api"
 	"github.com/searchd/searchd/searchd/demo"
 	"github.com/searchd/searchd/searchd/engine"
@@ -321,8 +320,7 @@ func checkService(t *testing.T, s *service) {
 // TestRunEndToEnd starts the whole embedded service on a free port with
 // the demo data, uses it, then shuts it down through the context.
 func TestRunEndToEnd(t *testing.T) {
-	s := startService(t, []string{"-data", t.TempDir(), "-demo", "-admin-token", "e2e",
-		"-drain-delay", "300ms", "-trending-interval", "1s"}, nil)
+	s := startService(t, embeddedArgs(t, time.Second), nil)
 	checkService(t, s)
 	s.stop(t)
 }
@@ -330,10 +328,7 @@ func TestRunEndToEnd(t *testing.T) {
 // TestRunElasticEndToEnd runs the whole service in elastic mode against
 // the real OpenSearch node and a real redis-server.
 func TestRunElasticEndToEnd(t *testing.T) {
-	node := testenv.OpenSearch(t)
-	redis := testenv.StartRedis(t)
-	s := startService(t, []string{"-engine", "elastic", "-es-url", node.URL, "-es-prefix", node.Prefix(t),
-		"-redis-addr", redis.Addr, "-demo", "-admin-token", "e2e", "-drain-delay", "300ms", "-trending-interval", "1s"}, nil)
+	s := startService(t, elasticArgs(t, time.Second), nil)
 	checkService(t, s)
 	s.stop(t)
 }

@@ -190,14 +190,17 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 	}
 	b.retention = &ingest.Retention{Store: store, Days: cfg.LogRetentionDays}
 	b.analytics = ingest.NewAnalytics(store, b.queue)
-	if b.trending, err = trending.New(trending.Config{Interval: cfg.TrendingInterval, Counter: trending.CounterConfig{Salt: salt}}, trendStore, reg, log); err != nil {
+	// Dictionaries first: trending moderation records into their audit trail.
+	if err := openDictionaries(ctx, cfg, log, b, rdb); err != nil {
+		return b, err
+	}
+	if b.trending, err = trending.New(trending.Config{Interval: cfg.TrendingInterval, Counter: trending.CounterConfig{Salt: salt},
+		Review:  trending.ReviewConfig{Enabled: cfg.TrendingReview, AutoApprove: cfg.TrendingReviewAuto},
+		Auditor: b.audit}, trendStore, reg, log); err != nil {
 		return b, err
 	}
 	// The trending store closes before the engine (the last closer).
 	b.closers = append([]func() error{b.trending.Close}, b.closers...)
-	if err := openDictionaries(ctx, cfg, log, b, rdb); err != nil {
-		return b, err
-	}
 	return b, nil
 }
 

@@ -205,3 +205,39 @@ func (s *Store) MappedFields(context.Context) ([]string, error) {
 	sort.Strings(fs)
 	return fs, nil
 }
+
+// FieldContents returns what the index holds for field, stored values and
+// indexed terms, over its first maxContents events (for tests that check
+// what the log keeps in clear).
+func (s *Store) FieldContents(ctx context.Context, field string) ([]string, error) {
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), maxContents, 0, false)
+	req.Fields = []string{field}
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	var out []string
+	for _, h := range res.Hits {
+		if v, ok := h.Fields[field].(string); ok {
+			out = append(out, v)
+		}
+	}
+	d, err := s.idx.FieldDict(field)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	defer d.Close()
+	for {
+		e, err := d.Next()
+		if err != nil {
+			return nil, unavailable(err)
+		}
+		if e == nil {
+			return out, nil
+		}
+		out = append(out, e.Term)
+	}
+}
+
+// maxContents bounds FieldContents.
+const maxContents = 10_000

@@ -328,3 +328,41 @@ func collectFields(path string, props map[string]any, set map[string]bool) {
 		}
 	}
 }
+
+// FieldContents returns what the log indices hold for field, the values in
+// the stored sources and the indexed terms (a terms aggregation), over at
+// most maxContents events (for tests that check what the log keeps in
+// clear).
+func (s *Store) FieldContents(ctx context.Context, field string) ([]string, error) {
+	if _, err := s.client.Refresh(s.pattern()).Do(ctx); err != nil && !elastic.IsNotFound(err) {
+		return nil, fmt.Errorf("elasticlog: refresh: %w", err)
+	}
+	res, err := s.client.Search(s.pattern()).IgnoreUnavailable(true).AllowNoIndices(true).
+		Query(elastic.NewMatchAllQuery()).Size(maxContents).
+		FetchSourceContext(elastic.NewFetchSourceContext(true).Include(field)).
+		Aggregation("t", elastic.NewTermsAggregation().Field(field).Size(maxContents)).Do(ctx)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	var out []string
+	for _, h := range res.Hits.Hits {
+		var src map[string]any
+		if err := json.Unmarshal(h.Source, &src); err != nil {
+			return nil, fmt.Errorf("elasticlog: a stored event is not JSON: %w", err)
+		}
+		if v, ok := src[field].(string); ok {
+			out = append(out, v)
+		}
+	}
+	if terms, ok := res.Aggregations.Terms("t"); ok {
+		for _, b := range terms.Buckets {
+			if k, ok := b.Key.(string); ok {
+				out = append(out, k)
+			}
+		}
+	}
+	return out, nil
+}
+
+// maxContents bounds FieldContents.
+const maxContents = 10_000

@@ -162,6 +162,7 @@ func PipelineSuite(t *testing.T, newQueue NewQueue, newStore NewStore, outage Ne
 	t.Run("capped events never grow the mapping", func(t *testing.T) { cappedEvents(t, newQueue, newStore) })
 	t.Run("a consumer killed mid-batch loses and duplicates nothing", func(t *testing.T) { killedConsumer(t, newQueue, newStore) })
 	t.Run("a poison event is dead-lettered and the rest flow on", func(t *testing.T) { poison(t, newQueue, newStore) })
+	t.Run("personal data is masked in the log index", func(t *testing.T) { personalData(t, newQueue, newStore) })
 	t.Run("events wait out a store outage", func(t *testing.T) {
 		if outage == nil {
 			t.Skip("this store cannot be taken down by the test")

@@ -3,12 +3,14 @@ package trending
 import (
 	"cmp"
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
 
+	"github.com/searchd/searchd/ingest/pii"
 	"github.com/searchd/searchd/searchd/engine"
 )
 
@@ -102,8 +104,9 @@ type Counter struct {
 	mu      sync.Mutex
 	zero    map[string]int // key → zero-result searches in a row
 
-	tmu     sync.Mutex // guards tallies
-	tallies *tallier
+	tmu    sync.Mutex  // guards every scope's tallies
+	global *scope      // the overall store
+	cats   *categories // nil: no trending by category
 	// writing is read-held while a tally taken from c.tally is written,
 	// so Flush can wait for every write in flight.
 	writing sync.RWMutex
@@ -111,15 +114,22 @@ type Counter struct {
 
 var _ engine.EventSink = (*Counter)(nil)
 
-func newCounter(cfg CounterConfig, store Store, m *metrics, log *zap.Logger) (*Counter, error) {
+func newCounter(cfg CounterConfig, store Store, maxCategories int, m *metrics, log *zap.Logger) (*Counter, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	newScope := func(st Store) *scope {
+		return &scope{store: st, tallies: newTallier(st.Config(), cfg.MaxTallyKeys, maxTallyHits)}
+	}
 	c := &Counter{
 		cfg: cfg, store: store, m: m, log: log, hash: newHasher(cfg.Salt),
 		ch: make(chan Hit, cfg.QueueSize), flush: make([]chan chan struct{}, cfg.Workers),
-		zero: map[string]int{}, tallies: newTallier(store.Config(), cfg.MaxTallyKeys, maxTallyHits),
+		zero: map[string]int{}, global: newScope(store),
+	}
+	if cs, ok := store.(CategoryStore); ok && maxCategories > 0 {
+		c.cats = &categories{cs: cs, max: maxCategories, newScope: newScope, log: log,
+			tracked: map[string]*scope{}, untracked: map[string]bool{}}
 	}
 	for i := range c.flush {
 		c.flush[i] = make(chan chan struct{})
@@ -149,6 +159,11 @@ func (c *Counter) Publish(_ context.Context, ev engine.SearchEvent) {
 
 // hit turns an event into a Hit or names why it is noise.
 func (c *Counter) hit(ev engine.SearchEvent) (Hit, string) {
+	for _, q := range []string{ev.Query, ev.Canonical, ev.Normalized} {
+		if k := pii.Detect(q); k != "" {
+			return Hit{}, k.Reason()
+		}
+	}
 	src := ev.Canonical
 	if src == "" {
 		src = ev.Query
@@ -173,7 +188,11 @@ func (c *Counter) hit(ev engine.SearchEvent) (Hit, string) {
 	if t.IsZero() || t.After(now.Add(5*time.Second)) {
 		t = now
 	}
-	return Hit{Key: key, Surface: surface, User: user, Time: t}, ""
+	h := Hit{Key: key, Surface: surface, User: user, Time: t}
+	if cs := ev.Filters["category"]; len(cs) > 0 && c.cats != nil {
+		h.Category = CategoryKey(cs[0])
+	}
+	return h, ""
 }
 
 // zeroResults applies the zero-result streak rule.
@@ -258,43 +277,83 @@ func (c *Counter) write(ctx context.Context, batch []Hit) []Hit {
 	if len(batch) == 0 {
 		return batch
 	}
-	start := time.Now()
-	ok, err := c.store.Dedup(ctx, batch)
-	c.m.batch.Observe(time.Since(start).Seconds())
-	if err != nil {
-		c.m.dropped.WithLabelValues(dropStoreError).Add(float64(len(batch)))
-		c.log.Warn("trending: dedup of a batch failed", zap.Int("hits", len(batch)), zap.Error(err))
-		return batch[:0]
-	}
-	c.writing.RLock()
-	defer c.writing.RUnlock()
-	c.tmu.Lock()
-	n, full := c.tallies.add(batch, ok)
-	c.tmu.Unlock()
-	c.m.counted.Add(float64(n))
-	c.m.dupes.Add(float64(len(batch) - n))
-	for _, t := range full {
-		_ = c.count(ctx, t)
+	c.writeScope(ctx, c.global, batch)
+	if c.cats != nil {
+		byScope := map[*scope][]Hit{}
+		var order []*scope
+		for _, h := range batch {
+			if h.Category == "" {
+				continue
+			}
+			sc := c.cats.scope(ctx, h.Category)
+			if sc == nil {
+				continue
+			}
+			if byScope[sc] == nil {
+				order = append(order, sc)
+			}
+			byScope[sc] = append(byScope[sc], h)
+		}
+		for _, sc := range order {
+			c.writeScope(ctx, sc, byScope[sc])
+		}
 	}
 	return batch[:0]
 }
 
-// countTally writes the current tally.
-func (c *Counter) countTally(ctx context.Context) error {
+// writeScope deduplicates hits in one scope's store and tallies the
+// counted ones (the metrics of counted and deduplicated searches are the
+// overall scope's).
+func (c *Counter) writeScope(ctx context.Context, sc *scope, batch []Hit) {
+	start := time.Now()
+	ok, err := sc.store.Dedup(ctx, batch)
+	c.m.batch.Observe(time.Since(start).Seconds())
+	if err != nil {
+		c.m.dropped.WithLabelValues(dropStoreError).Add(float64(len(batch)))
+		c.log.Warn("trending: dedup of a batch failed", zap.Int("hits", len(batch)), zap.Error(err))
+		return
+	}
 	c.writing.RLock()
 	defer c.writing.RUnlock()
 	c.tmu.Lock()
-	t := c.tallies.take()
+	n, full := sc.tallies.add(batch, ok)
 	c.tmu.Unlock()
-	return c.count(ctx, t)
+	if sc == c.global {
+		c.m.counted.Add(float64(n))
+		c.m.dupes.Add(float64(len(batch) - n))
+	}
+	for _, t := range full {
+		_ = c.count(ctx, sc.store, t)
+	}
 }
 
-func (c *Counter) count(ctx context.Context, t *Tally) error {
+// countTally writes the current tally of every scope.
+func (c *Counter) countTally(ctx context.Context) error {
+	scopes := []*scope{c.global}
+	if c.cats != nil {
+		scopes = append(scopes, c.cats.scopes()...)
+	}
+	c.writing.RLock()
+	defer c.writing.RUnlock()
+	c.tmu.Lock()
+	ts := make([]*Tally, len(scopes))
+	for i, sc := range scopes {
+		ts[i] = sc.tallies.take()
+	}
+	c.tmu.Unlock()
+	var errs []error
+	for i, sc := range scopes {
+		errs = append(errs, c.count(ctx, sc.store, ts[i]))
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Counter) count(ctx context.Context, st Store, t *Tally) error {
 	if t.Hits == 0 {
 		return nil
 	}
 	start := time.Now()
-	err := c.store.Count(ctx, t)
+	err := st.Count(ctx, t)
 	c.m.tally.Observe(time.Since(start).Seconds())
 	if err != nil {
 		c.m.dropped.WithLabelValues(dropStoreError).Add(float64(t.Hits))

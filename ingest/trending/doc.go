@@ -78,8 +78,31 @@
 // about 0 however large it is, a new keyword (E = 0) scores
 // C_s/sqrt(Prior). Prior keeps tiny baselines from exploding the score.
 //
+// # Cold start and low traffic
+//
+// On a fresh instance every count is seconds old: C_l ≈ C_s for every
+// keyword, so its own share predicts its own burst (E ≈ C_s) and nothing
+// is ever "more than usual". [Rules.Expected] therefore takes the usual
+// share from the counts older than the recent window, D(k) = C_l − C_s
+// (the two decay kernels differ by ≈ 0 for the last minute and ≈ 1 beyond
+// ten), as the posterior mean of a Beta prior:
+//
+//	E(k) = (T_s − C_s(k)) · (D(k) + M/N) / (D_rest + M)
+//
+// with N the distinct keywords of the pool (the share 1/N an unseen
+// keyword gets), D_rest the rest of the traffic's older counts and M =
+// MinUsers = 10 ([Rules.PriorMass]: until the older history holds more
+// searches than it takes to list one keyword, it cannot say what is
+// usual). In steady state D(k)/D_rest is the keyword's share, so
+// established traffic ranks as before. The recent-volume gate moves with
+// the same weight from MinRecentCold (5: ten users within two minutes) to
+// MinRecent (10) ([Rules.MinRecentAt]); the other gates are unchanged:
+// distinct users ≥ MinUsers, one count per user per DedupWindow, ratio
+// and score. [Rules.OldRules] is the scoring before (own share of C_l,
+// MinRecent 10), kept for the harness.
+//
 // A keyword is shown when every gate holds: not blocklisted, C_s ≥
-// MinRecent (enough volume), distinct users ≥ MinUsers (one user repeating a
+// MinRecent (enough recent volume), distinct users ≥ MinUsers (one user repeating a
 // query cannot push it up), ratio ≥ MinRatio and score ≥ MinScore; shown
 // keywords are ranked by score. [Rules.Evaluate] is the single
 // implementation of this for every store and for the harness's exact
@@ -87,7 +110,10 @@
 //
 // # Noise
 //
-// Not counted, each by reason: empty keys ("empty"), keys longer than
+// Not counted, each by reason: queries holding personal data (package
+// ingest/pii: phone numbers, e-mail addresses, resident registration
+// numbers, card numbers, URL credentials; "personal_data_<kind>", checked
+// on the query, canonical and normalized text), empty keys ("empty"), keys longer than
 // MaxRunes ("too_long"), keys with no letter — only symbols and digits
 // ("no_letters"), events with no identity ("no_identity"), and zero-result
 // searches of a keyword after ZeroResultRepeat zero-result searches in a row
@@ -101,6 +127,17 @@
 // A change applies at once: snapshots are filtered by the current blocklist
 // on every read.
 //
+// # Moderation and categories
+//
+// With [ReviewConfig] enabled, a keyword that would enter the list for the
+// first time waits in a review queue (the store's review state, shared by
+// every instance) until an admin approves or blocks it, or until
+// AutoApprove has passed; every decision and blocklist change is recorded
+// through the [Config] Auditor with the actor of the context. Searches
+// filtered on a category also count in that category's key space, and the
+// job publishes one snapshot per tracked category (at most MaxCategories,
+// 32 by default, the first ones searched; see category.go).
+//
 // # API for the HTTP layer
 //
 //	svc, _ := trending.New(cfg, store, registry, logger) // store: NewMemoryStore or redistrend.New
@@ -110,6 +147,9 @@
 //	bl, _ := svc.Blocklist(ctx)           // admin GET
 //	bl, err = svc.SetBlocklist(ctx, bl)   // admin PUT: stored (normalized) form; engine.Invalid on bad input
 //	cands, _ := svc.Debug(ctx)            // admin debug view
+//	snap, _ = svc.CategorySnapshot(ctx, c) // GET /api/v1/trending?category=
+//	q, _ := svc.ReviewQueue(ctx)          // admin: waiting keywords
+//	_, err = svc.Approve(ctx, kw)         // or svc.Block: audited
 //	_ = svc.Close()
 //
 // Snapshot is cheap (one MGET: snapshot and blocklist) and the same on

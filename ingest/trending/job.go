@@ -70,7 +70,8 @@ func (j *Job) Run(ctx context.Context) error {
 
 // Step maintains the store, computes a snapshot at the clock's time and
 // stores it, whether or not this instance leads (Run calls it only as
-// leader; tests and the harness call it directly).
+// leader; tests and the harness call it directly); then the same for
+// every tracked category. It returns the overall snapshot.
 func (s *Service) Step(ctx context.Context) (Snapshot, error) {
 	start := time.Now()
 	now := s.clock.Now()
@@ -81,45 +82,65 @@ func (s *Service) Step(ctx context.Context) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, err
 	}
-	prev := s.decodeSnapshot(prevRaw)
-	cands, err := s.evaluate(ctx, now, s.matcher(blRaw), false)
+	m := s.matcher(blRaw)
+	snap, err := s.stepIn(ctx, s.store, prevRaw, now, m)
 	if err != nil {
 		return Snapshot{}, err
 	}
+	s.m.shown.Set(float64(len(snap.Items)))
+	if err := s.stepCategories(ctx, now, m); err != nil {
+		return Snapshot{}, err
+	}
+	s.m.snapshot.Observe(time.Since(start).Seconds())
+	return snap, nil
+}
+
+// stepIn computes and stores the snapshot of one store (the overall one or
+// a category's) against its previous snapshot prevRaw.
+func (s *Service) stepIn(ctx context.Context, st Store, prevRaw []byte, now time.Time, m *matcher) (Snapshot, error) {
+	prev := s.decodeSnapshot(prevRaw)
+	cands, err := s.evaluate(ctx, st, now, m, false)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	if cands, err = s.moderate(ctx, cands, now); err != nil {
+		return Snapshot{}, err
+	}
 	prevRank := make(map[string]int, len(prev.Items))
+	prevItem := make(map[string]Item, len(prev.Items))
 	for _, it := range prev.Items {
-		prevRank[it.Key] = it.Rank
+		prevRank[it.Key], prevItem[it.Key] = it.Rank, it
 	}
 	snap := Snapshot{Items: []Item{}, Window: s.window(), UpdatedAt: now}
 	for _, c := range cands {
 		if !c.Shown {
-			break
+			continue
 		}
 		snap.Items = append(snap.Items, Item{
 			Rank: c.Rank, Keyword: c.Keyword, Key: c.Key, Score: c.Score,
 			Movement: movement(prevRank, c.Key, c.Rank),
+			Why: &Why{Recent: c.Recent, Expected: c.Expected, Ratio: c.Ratio, Users: c.Users,
+				ListedSince: listedSince(prevItem, c.Key, now.UTC())},
 		})
 	}
 	raw, err := json.Marshal(snap)
 	if err != nil {
 		return Snapshot{}, err
 	}
-	if err := s.store.SaveSnapshot(ctx, raw); err != nil {
+	if err := st.SaveSnapshot(ctx, raw); err != nil {
 		return Snapshot{}, err
 	}
-	s.m.shown.Set(float64(len(snap.Items)))
-	s.m.snapshot.Observe(time.Since(start).Seconds())
 	return snap, nil
 }
 
 // evaluate ranks the pool at now and fills display forms of shown
 // candidates (of all, with all).
-func (s *Service) evaluate(ctx context.Context, now time.Time, m *matcher, all bool) ([]Candidate, error) {
-	pool, err := s.store.Pool(ctx, now)
+func (s *Service) evaluate(ctx context.Context, st Store, now time.Time, m *matcher, all bool) ([]Candidate, error) {
+	pool, err := st.Pool(ctx, now)
 	if err != nil {
 		return nil, err
 	}
-	users := func(keys []string) ([]int64, error) { return s.store.Users(ctx, keys, now) }
+	users := func(keys []string) ([]int64, error) { return st.Users(ctx, keys, now) }
 	cands, err := s.rules.Evaluate(s.scfg, pool, m.Blocked, users, all)
 	if err != nil {
 		return nil, err
@@ -133,7 +154,7 @@ func (s *Service) evaluate(ctx context.Context, now time.Time, m *matcher, all b
 	if len(keys) == 0 {
 		return cands, nil
 	}
-	disp, err := s.store.Displays(ctx, keys)
+	disp, err := st.Displays(ctx, keys)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,9 @@ package trending
 
 import (
 	"context"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -30,6 +32,9 @@ type MemoryStore struct {
 	block    []byte
 	owner    string
 	expires  time.Time
+	reviews  map[string][]byte
+	cats     map[string]struct{}     // tracked categories
+	children map[string]*MemoryStore // category stores
 }
 
 type dedupKey struct{ user, key string }
@@ -51,6 +56,9 @@ func NewMemoryStore(cfg StoreConfig, clock Clock) (*MemoryStore, error) {
 		dedup:    map[dedupKey]float64{},
 		users:    map[int64]map[string]map[string]struct{}{},
 		surfaces: map[string]map[string]int64{},
+		reviews:  map[string][]byte{},
+		cats:     map[string]struct{}{},
+		children: map[string]*MemoryStore{},
 	}, nil
 }
 
@@ -326,3 +334,96 @@ func (s *MemoryStore) ReleaseLeader(_ context.Context, owner string) error {
 
 // Close implements Store.
 func (s *MemoryStore) Close() error { return nil }
+
+var _ ReviewStore = (*MemoryStore)(nil)
+
+// ReviewEntries implements ReviewStore.
+func (s *MemoryStore) ReviewEntries(ctx context.Context) (map[string][]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.reviews), nil
+}
+
+// AddReview implements ReviewStore.
+func (s *MemoryStore) AddReview(ctx context.Context, key string, entry []byte) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.reviews[key]; ok {
+		return false, nil
+	}
+	s.reviews[key] = append([]byte(nil), entry...)
+	return true, nil
+}
+
+// SetReview implements ReviewStore.
+func (s *MemoryStore) SetReview(ctx context.Context, key string, entry []byte) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.reviews[key] = append([]byte(nil), entry...)
+	s.mu.Unlock()
+	return nil
+}
+
+// DeleteReview implements ReviewStore.
+func (s *MemoryStore) DeleteReview(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	delete(s.reviews, key)
+	s.mu.Unlock()
+	return nil
+}
+
+var _ CategoryStore = (*MemoryStore)(nil)
+
+// Category implements CategoryStore: a child store, the same one for a
+// name every time.
+func (s *MemoryStore) Category(name string) (Store, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.children[name]; ok {
+		return c, nil
+	}
+	c, err := NewMemoryStore(s.cfg, s.clock)
+	if err != nil {
+		return nil, err
+	}
+	s.children[name] = c
+	return c, nil
+}
+
+// TrackCategory implements CategoryStore.
+func (s *MemoryStore) TrackCategory(ctx context.Context, name string, max int) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.cats[name]; ok {
+		return true, nil
+	}
+	if len(s.cats) >= max {
+		return false, nil
+	}
+	s.cats[name] = struct{}{}
+	return true, nil
+}
+
+// Categories implements CategoryStore.
+func (s *MemoryStore) Categories(ctx context.Context) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Sorted(maps.Keys(s.cats)), nil
+}

@@ -1,6 +1,10 @@
 package trending
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/searchd/searchd/ingest/pii"
+)
 
 // metrics are the package's Prometheus collectors, registered on the
 // registry passed in (none when it is nil).
@@ -45,6 +49,9 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	}
 	for _, r := range []string{ReasonEmpty, ReasonTooLong, ReasonNoLetters, ReasonNoIdentity, ReasonZeroResults} {
 		m.excluded.WithLabelValues(r)
+	}
+	for _, k := range pii.Kinds {
+		m.excluded.WithLabelValues(k.Reason())
 	}
 	for _, r := range []string{dropQueueFull, dropStoreError, dropClosed} {
 		m.dropped.WithLabelValues(r)

@@ -28,6 +28,16 @@ type Config struct {
 	InstanceID string
 	// Clock is the time source (default SystemClock).
 	Clock Clock
+	// Review is moderation (-trending-review); the store must implement
+	// ReviewStore (both stores do).
+	Review ReviewConfig
+	// Auditor records admin actions (blocklist changes, review decisions);
+	// nil records nothing (they are logged either way).
+	Auditor engine.Auditor
+	// MaxCategories bounds the categories tracked (default
+	// DefaultMaxCategories; negative: no trending by category). See
+	// category.go.
+	MaxCategories int
 }
 
 // Service is the trending API: an engine.EventSink for counting, the
@@ -42,6 +52,10 @@ type Service struct {
 	log   *zap.Logger
 	job   *Job
 	block atomic.Pointer[cachedBlocklist]
+
+	review    ReviewStore // nil when the store keeps no review state
+	reviewCfg ReviewConfig
+	auditor   engine.Auditor
 }
 
 type cachedBlocklist struct {
@@ -78,11 +92,19 @@ func New(cfg Config, store Store, reg prometheus.Registerer, log *zap.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	c, err := newCounter(cfg.Counter, store, m, log)
+	c, err := newCounter(cfg.Counter, store, cmp.Or(cfg.MaxCategories, DefaultMaxCategories), m, log)
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{Counter: c, store: store, scfg: store.Config(), rules: cfg.Rules, clock: cfg.Clock, m: m, log: log}
+	if cfg.Review.AutoApprove < 0 {
+		return nil, engine.Errorf(engine.Invalid, "trending: the review auto-approval delay must not be negative")
+	}
+	rs, _ := store.(ReviewStore)
+	if cfg.Review.Enabled && rs == nil {
+		return nil, engine.Errorf(engine.Invalid, "trending: review needs a store that keeps review state (%T does not)", store)
+	}
+	s := &Service{Counter: c, store: store, scfg: store.Config(), rules: cfg.Rules, clock: cfg.Clock, m: m, log: log,
+		review: rs, reviewCfg: cfg.Review, auditor: cfg.Auditor}
 	s.job = &Job{svc: s, id: cfg.InstanceID, interval: cfg.Interval, ttl: cfg.LockTTL}
 	s.block.Store(&cachedBlocklist{m: compileBlocklist(Blocklist{})})
 	return s, nil
@@ -126,6 +148,12 @@ func (s *Service) Blocklist(ctx context.Context) (Blocklist, error) {
 // returns it as stored: normalized, stamped with the update time. Bad input
 // is an engine.Invalid error. It takes effect on the next read.
 func (s *Service) SetBlocklist(ctx context.Context, b Blocklist) (Blocklist, error) {
+	n, err := s.setBlocklist(ctx, b)
+	s.audit(ctx, "trending.blocklist.update", "blocklist", err, map[string]any{"exact": len(n.Exact), "patterns": len(n.Patterns)})
+	return n, err
+}
+
+func (s *Service) setBlocklist(ctx context.Context, b Blocklist) (Blocklist, error) {
 	n, err := b.Normalize()
 	if err != nil {
 		return Blocklist{}, err
@@ -145,11 +173,40 @@ func (s *Service) SetBlocklist(ctx context.Context, b Blocklist) (Blocklist, err
 // returns every candidate with its rates, distinct users and the reason it
 // is or is not shown (admin only: this is a computation).
 func (s *Service) Debug(ctx context.Context) ([]Candidate, error) {
-	_, bl, err := s.store.LoadState(ctx)
+	raw, bl, err := s.store.LoadState(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return s.evaluate(ctx, s.clock.Now(), s.matcher(bl), true)
+	cands, err := s.evaluate(ctx, s.store, s.clock.Now(), s.matcher(bl), true)
+	if err != nil {
+		return nil, err
+	}
+	since := map[string]time.Time{}
+	for _, it := range s.decodeSnapshot(raw).Items {
+		if it.Why != nil {
+			since[it.Key] = it.Why.ListedSince
+		}
+	}
+	reviews, err := s.reviews(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range cands {
+		c := &cands[i]
+		if t, ok := since[c.Key]; ok {
+			c.ListedSince = &t
+		}
+		if !c.Shown || !s.reviewCfg.Enabled {
+			continue
+		}
+		switch e, ok := reviews[c.Key]; {
+		case !ok || e.Status == ReviewPending:
+			c.Reason, c.Shown, c.Rank = WhyPendingReview, false, 0
+		case e.Status == ReviewBlocked:
+			c.Reason, c.Shown, c.Rank = WhyReviewBlocked, false, 0
+		}
+	}
+	return cands, nil
 }
 
 func (s *Service) window() Window {

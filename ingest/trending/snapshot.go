@@ -24,6 +24,40 @@ type Item struct {
 	Key      string   `json:"key"`     // normalized key
 	Score    float64  `json:"score"`
 	Movement Movement `json:"movement"`
+	// Why holds the numbers behind the item. Snapshots always carry it;
+	// the public API shows it only when asked (?explain=1).
+	Why *Why `json:"why,omitempty"`
+}
+
+// Why is why an item is listed: its recent decayed count against the
+// count its baseline predicts (see Rules.Expected), their ratio, its
+// distinct users, and since when it has been listed without a break.
+type Why struct {
+	Recent      float64   `json:"recent"`
+	Expected    float64   `json:"expected"`
+	Ratio       float64   `json:"ratio"`
+	Users       int64     `json:"users"`
+	ListedSince time.Time `json:"listed_since"`
+}
+
+// Unexplained returns s without the items' Why (the public default).
+func (s Snapshot) Unexplained() Snapshot {
+	items := make([]Item, len(s.Items))
+	for i, it := range s.Items {
+		it.Why = nil
+		items[i] = it
+	}
+	s.Items = items
+	return s
+}
+
+// listedSince is when key has been listed since, by the previous
+// snapshot's items: its ListedSince when it was listed, else now.
+func listedSince(prev map[string]Item, key string, now time.Time) time.Time {
+	if it, ok := prev[key]; ok && it.Why != nil && !it.Why.ListedSince.IsZero() {
+		return it.Why.ListedSince
+	}
+	return now
 }
 
 // Window describes what a snapshot measures: recent counts decay with

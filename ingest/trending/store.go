@@ -95,6 +95,9 @@ type Hit struct {
 	Surface string    // display form candidate (see Surface)
 	User    string    // hashed identity
 	Time    time.Time // when the search happened
+	// Category is the category the search filtered on (CategoryKey; ""
+	// for none): the hit is also counted in that category's store.
+	Category string
 }
 
 // PoolEntry is one candidate's decayed counts at the pool's time.

@@ -98,8 +98,12 @@ func (s *Server) hasDictionaries(c *gin.Context) bool {
 	return true
 }
 
-// dictionaryRequest reads and decodes the body (413 beyond the limit).
+// dictionaryRequest reads and decodes the body (413 beyond the limit);
+// false when it has answered (also 503 without dictionary administration).
 func (s *Server) dictionaryRequest(c *gin.Context) (DictionaryRequest, bool) {
+	if !s.hasDictionaries(c) {
+		return DictionaryRequest{}, false
+	}
 	b, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxDictionaryBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -127,9 +131,6 @@ func (s *Server) liveDictionaries(c *gin.Context) {
 
 // validateDictionaries serves POST /api/v1/admin/dictionaries/validate.
 func (s *Server) validateDictionaries(c *gin.Context) {
-	if !s.hasDictionaries(c) {
-		return
-	}
 	r, ok := s.dictionaryRequest(c)
 	if !ok {
 		return
@@ -140,9 +141,6 @@ func (s *Server) validateDictionaries(c *gin.Context) {
 
 // previewDictionaries serves POST /api/v1/admin/dictionaries/preview.
 func (s *Server) previewDictionaries(c *gin.Context) {
-	if !s.hasDictionaries(c) {
-		return
-	}
 	r, ok := s.dictionaryRequest(c)
 	if !ok {
 		return
@@ -161,9 +159,6 @@ func (s *Server) previewDictionaries(c *gin.Context) {
 // applyDictionaries serves POST /api/v1/admin/dictionaries/apply: 202
 // with the job that rebuilds the index.
 func (s *Server) applyDictionaries(c *gin.Context) {
-	if !s.hasDictionaries(c) {
-		return
-	}
 	r, ok := s.dictionaryRequest(c)
 	if !ok {
 		return
@@ -176,23 +171,23 @@ func (s *Server) applyDictionaries(c *gin.Context) {
 	c.JSON(http.StatusAccepted, gin.H{"job": j})
 }
 
-// jobID reads :id.
-func jobID(c *gin.Context) (string, error) {
+// jobID reads :id; false when it has answered.
+func (s *Server) jobID(c *gin.Context) (string, bool) {
+	if !s.hasDictionaries(c) {
+		return "", false
+	}
 	id := c.Param("id")
 	if id == "" || len(id) > 64 {
-		return "", engine.Errorf(engine.Invalid, "a job id is required")
+		s.invalid(c, "a job id is required")
+		return "", false
 	}
-	return id, nil
+	return id, true
 }
 
 // getJob serves GET /api/v1/admin/jobs/:id.
 func (s *Server) getJob(c *gin.Context) {
-	if !s.hasDictionaries(c) {
-		return
-	}
-	id, err := jobID(c)
-	if err != nil {
-		s.fail(c, err)
+	id, ok := s.jobID(c)
+	if !ok {
 		return
 	}
 	j, err := s.dicts.Job(c.Request.Context(), id)
@@ -201,12 +196,8 @@ func (s *Server) getJob(c *gin.Context) {
 
 // cancelJob serves POST /api/v1/admin/jobs/:id/cancel.
 func (s *Server) cancelJob(c *gin.Context) {
-	if !s.hasDictionaries(c) {
-		return
-	}
-	id, err := jobID(c)
-	if err != nil {
-		s.fail(c, err)
+	id, ok := s.jobID(c)
+	if !ok {
 		return
 	}
 	j, err := s.dicts.Cancel(c.Request.Context(), id)
@@ -221,12 +212,8 @@ func (s *Server) cancelJob(c *gin.Context) {
 // Server-Sent Events ("progress" whenever it changes, "end" when it has
 // finished), until it ends or the client goes away.
 func (s *Server) jobEvents(c *gin.Context) {
-	if !s.hasDictionaries(c) {
-		return
-	}
-	id, err := jobID(c)
-	if err != nil {
-		s.fail(c, err)
+	id, ok := s.jobID(c)
+	if !ok {
 		return
 	}
 	ctx := c.Request.Context()

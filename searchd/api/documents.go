@@ -36,14 +36,17 @@ func (s *Server) readBody(c *gin.Context) ([]byte, error) {
 }
 
 // refreshParam parses ?refresh= (absent: false).
-func refreshParam(c *gin.Context) (bool, error) {
-	v := c.Query("refresh")
+func refreshParam(c *gin.Context) (bool, error) { return boolParam(c, "refresh") }
+
+// boolParam parses a boolean query parameter (absent: false).
+func boolParam(c *gin.Context, name string) (bool, error) {
+	v := c.Query(name)
 	if v == "" {
 		return false, nil
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		return false, engine.Errorf(engine.Invalid, "refresh must be true or false")
+		return false, engine.Errorf(engine.Invalid, "%s must be true or false (or 1 or 0)", name)
 	}
 	return b, nil
 }

@@ -18,9 +18,14 @@ import (
 // Trending is what the trending routes need (trending.Service).
 type Trending interface {
 	Snapshot(ctx context.Context) (trending.Snapshot, error)
+	CategorySnapshot(ctx context.Context, category string) (trending.Snapshot, error)
 	Blocklist(ctx context.Context) (trending.Blocklist, error)
 	SetBlocklist(ctx context.Context, b trending.Blocklist) (trending.Blocklist, error)
 	Debug(ctx context.Context) ([]trending.Candidate, error)
+	// The review queue (trending_review.go).
+	ReviewQueue(ctx context.Context) ([]trending.ReviewEntry, error)
+	Approve(ctx context.Context, keyword string) (trending.ReviewEntry, error)
+	Block(ctx context.Context, keyword string) (trending.ReviewEntry, error)
 }
 
 // Analytics is what the search-analytics routes need (ingest.Analytics).
@@ -53,7 +58,17 @@ func (s *Server) trending(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	snap, err := s.trend.Snapshot(c.Request.Context())
+	explain, err := boolParam(c, "explain")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var snap trending.Snapshot
+	if cat, ok := c.GetQuery("category"); ok {
+		snap, err = s.trend.CategorySnapshot(c.Request.Context(), cat)
+	} else {
+		snap, err = s.trend.Snapshot(c.Request.Context())
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -61,7 +76,11 @@ func (s *Server) trending(c *gin.Context) {
 	if s.trendingMaxAge > 0 {
 		c.Header("Cache-Control", "public, max-age="+strconv.Itoa(int(s.trendingMaxAge/time.Second)))
 	}
-	c.JSON(http.StatusOK, snap.Top(size))
+	snap = snap.Top(size)
+	if !explain {
+		snap = snap.Unexplained()
+	}
+	c.JSON(http.StatusOK, snap)
 }
 
 // reply answers 200 with v, or the error.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -46,7 +47,14 @@ func (c *manualClock) set(t time.Time) {
 // searching 보드게임 and 등산 now — both rise against their baseline.
 func newTrending(t testing.TB, store trending.Store, clock *manualClock) *trending.Service {
 	t.Helper()
-	svc, err := trending.New(trending.Config{Counter: trending.CounterConfig{Salt: "0123456789abcdef0123"}, Clock: clock}, store, nil, nil)
+	return newTrendingWith(t, store, clock, trending.Config{})
+}
+
+// newTrendingWith is newTrending with cfg (salt and clock filled in).
+func newTrendingWith(t testing.TB, store trending.Store, clock *manualClock, cfg trending.Config) *trending.Service {
+	t.Helper()
+	cfg.Counter.Salt, cfg.Clock = "0123456789abcdef0123", clock
+	svc, err := trending.New(cfg, store, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +72,8 @@ func newTrending(t testing.TB, store trending.Store, clock *manualClock) *trendi
 	}
 	clock.set(now)
 	for u := range 12 {
-		svc.Publish(ctx, engine.SearchEvent{Query: "보드게임", Canonical: "보드게임", UserID: fmt.Sprintf("u%d", u), Total: 3})
+		svc.Publish(ctx, engine.SearchEvent{Query: "보드게임", Canonical: "보드게임", UserID: fmt.Sprintf("u%d", u), Total: 3,
+			Filters: map[string][]string{"category": {"모임"}}})
 		svc.Publish(ctx, engine.SearchEvent{Query: "등산", Canonical: "등산", UserID: fmt.Sprintf("v%d", u), Total: 3})
 	}
 	if err := svc.Flush(ctx); err != nil {
@@ -105,7 +114,24 @@ func TestTrendingRoutes(t *testing.T) {
 	if !keywords["보드게임"] || !keywords["등산"] {
 		t.Fatalf("the rising keywords are missing from %+v", snap.Items)
 	}
-	for _, bad := range []string{"size=0", "size=51", "size=x"} {
+	if strings.Contains(string(r.Body), `"why"`) {
+		t.Fatalf("the numbers behind items are shown without ?explain: %s", r.Body)
+	}
+	r = f.do(t, http.MethodGet, "/api/v1/trending?size=1&explain=1", "")
+	if err := json.Unmarshal(r.Body, &snap); err != nil || r.Status != 200 || len(snap.Items) != 1 {
+		t.Fatalf("explain: %d %s", r.Status, r.Body)
+	}
+	if w := snap.Items[0].Why; w == nil || w.Users != 12 || w.Recent < 11 || w.Ratio < 2 || w.ListedSince.IsZero() {
+		t.Fatalf("explain=1: why = %+v, want 12 users, recent ≈ 12, ratio ≥ 2, listed since", w)
+	}
+	r = f.do(t, http.MethodGet, "/api/v1/trending?category="+url.QueryEscape("모임"), "")
+	if err := json.Unmarshal(r.Body, &snap); err != nil || r.Status != 200 || len(snap.Items) != 1 || snap.Items[0].Keyword != "보드게임" {
+		t.Fatalf("trending?category=모임: %d %s, want 보드게임 alone", r.Status, r.Body)
+	}
+	if r := f.do(t, http.MethodGet, "/api/v1/trending?category=none", ""); r.Status != 404 || !strings.Contains(string(r.Body), "not_found") {
+		t.Fatalf("trending?category=none (never searched) = %d %s", r.Status, r.Body)
+	}
+	for _, bad := range []string{"size=0", "size=51", "size=x", "explain=maybe", "category=", "category=" + strings.Repeat("x", 33)} {
 		if r := f.do(t, http.MethodGet, "/api/v1/trending?"+bad, ""); r.Status != 400 {
 			t.Errorf("trending?%s = %d, want 400", bad, r.Status)
 		}
@@ -130,7 +156,7 @@ func TestTrendingRoutes(t *testing.T) {
 		t.Fatalf("get blocklist = %d %s", r.Status, r.Body)
 	}
 	r = f.do(t, http.MethodGet, "/api/v1/admin/trending/candidates", "", adminToken)
-	if r.Status != 200 || !strings.Contains(string(r.Body), `"reason":"blocked"`) {
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"reason":"blocked"`) || !strings.Contains(string(r.Body), `"listed_since"`) {
 		t.Fatalf("candidates = %d %s", r.Status, r.Body)
 	}
 	// Without analytics configured the analytics routes say so.
@@ -170,8 +196,10 @@ func TestAnalyticsRoutes(t *testing.T) {
 	if err := json.Unmarshal(r.Body, &top); err != nil || len(top.Queries) != 1 || top.Queries[0].Query != "양자역학" {
 		t.Fatalf("zero-result-queries = %d %s", r.Status, r.Body)
 	}
-	// A range that ends before the events finds nothing.
-	r = f.do(t, http.MethodGet, "/api/v1/admin/analytics/top-queries?to="+now.Add(-time.Hour).Format("2006-01-02"), "", adminToken)
+	// A range that ends before the events finds nothing (an explicit from:
+	// the default one, a day back, is after a date-only to in the first hour
+	// of the day).
+	r = f.do(t, http.MethodGet, "/api/v1/admin/analytics/top-queries?from="+now.Add(-72*time.Hour).Format("2006-01-02")+"&to="+now.Add(-time.Hour).Format("2006-01-02"), "", adminToken)
 	if err := json.Unmarshal(r.Body, &top); err != nil || len(top.Queries) != 0 {
 		t.Fatalf("top-queries before the events = %s", r.Body)
 	}

@@ -332,10 +332,7 @@ func (s *Service) dropOld(ctx context.Context, live int) {
 		if v.Number == live || v.Live {
 			continue
 		}
-		s.mu.Lock()
-		temp := s.temps[v.Number]
-		s.mu.Unlock()
-		if temp {
+		if s.isTemp(v.Number) {
 			continue
 		}
 		if v.Follows && kept < s.keep {

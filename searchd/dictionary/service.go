@@ -569,10 +569,7 @@ func (s *Service) recover(ctx context.Context, holder string) {
 		if v.Live {
 			continue
 		}
-		s.mu.Lock()
-		temp := s.temps[v.Number]
-		s.mu.Unlock()
-		if temp {
+		if s.isTemp(v.Number) {
 			continue
 		}
 		if _, err := s.store.GetSet(ctx, v.Number); engine.ErrorCode(err) != engine.NotFound {
@@ -584,4 +581,11 @@ func (s *Service) recover(ctx context.Context, holder string) {
 		}
 		s.log.Info("recovery: dropped a half-built version", zap.Int("version", v.Number))
 	}
+}
+
+// isTemp reports whether version n is a preview version of this instance.
+func (s *Service) isTemp(n int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.temps[n]
 }

@@ -23,8 +23,13 @@ type Figures struct {
 	Agreement      float64       // shown top 10 vs exact, mean over non-empty snapshots
 	AgreementN     int
 	RawAgreement   float64 // top 10 by score alone vs exact
-	FalseEntries   int     // entries of keys that are not injected bursts, burst stream
+	FalseEntries   int     // entries of keys that are not injected bursts, burst stream, after its first hour
 	FalseBurst     []string
+	// ColdEntries are entries of keys that are not bursts within the first
+	// hour of either stream (a fresh store: established traffic starts
+	// after it).
+	ColdEntries    int
+	ColdList       []string
 	FalsePerHour   float64 // on the burst-free stream
 	FalseQuiet     []string
 	SpammerListed  bool // on either stream
@@ -52,6 +57,7 @@ func (f Figures) String() string {
 		f.Agreement, f.AgreementN, f.RawAgreement)
 	fmt.Fprintf(&b, "false entries: %d on the burst stream (%.1f h) %v, %.2f/h on the burst-free stream (%.1f h) %v\n",
 		f.FalseEntries, f.Hours, f.FalseBurst, f.FalsePerHour, f.QuietHours, f.FalseQuiet)
+	fmt.Fprintf(&b, "fresh start (first hour of each stream): %d entries of keywords without a burst %v\n", f.ColdEntries, f.ColdList)
 	fmt.Fprintf(&b, "spammer listed: %v; most pool keys for one burst's variants: %d; events: %d\n",
 		f.SpammerListed, f.VariantKeysMax, f.Events)
 	return b.String()
@@ -124,10 +130,12 @@ func RunSynthetic(ctx context.Context, cfg Config, newStore func() trending.Stor
 	for _, b := range bursts {
 		burstKeys[keyOf(b.Term)] = b
 	}
+	cold := func(at time.Time) bool { return at.Sub(sc.Start) < time.Hour }
 	f.FalseEntries, f.FalseBurst = Entries(snaps, func(k string, at time.Time) bool {
 		b, ok := burstKeys[k]
-		return ok && !at.Before(b.Start)
+		return cold(at) || ok && !at.Before(b.Start)
 	})
+	f.ColdEntries, f.ColdList = Entries(snaps, func(k string, at time.Time) bool { return !cold(at) })
 	spam := keyOf(sc.SpamQuery)
 	f.SpammerListed = Ever(snaps, spam)
 
@@ -140,8 +148,11 @@ func RunSynthetic(ctx context.Context, cfg Config, newStore func() trending.Stor
 			return f, err
 		}
 		// The first hour is warm-up: baselines start empty.
+		qcold := func(at time.Time) bool { return at.Sub(qc.Start) < time.Hour }
 		var n int
-		n, f.FalseQuiet = Entries(qsnaps, func(_ string, at time.Time) bool { return at.Sub(qc.Start) < time.Hour })
+		n, f.FalseQuiet = Entries(qsnaps, func(_ string, at time.Time) bool { return qcold(at) })
+		nc, list := Entries(qsnaps, func(_ string, at time.Time) bool { return !qcold(at) })
+		f.ColdEntries, f.ColdList = f.ColdEntries+nc, append(f.ColdList, list...)
 		f.QuietHours = quiet.Hours() - 1
 		f.FalsePerHour = float64(n) / f.QuietHours
 		f.SpammerListed = f.SpammerListed || Ever(qsnaps, spam)

@@ -148,7 +148,7 @@ func rawTop(cfg Config, p trending.Pool) []string {
 	}
 	all := make([]ks, 0, len(p.Entries))
 	for _, e := range p.Entries {
-		_, s := cfg.Rules.Score(e.Recent, p.Expected(e, cfg.Store))
+		_, s := cfg.Rules.Score(e.Recent, cfg.Rules.Expected(p, e, cfg.Store))
 		all = append(all, ks{e.Key, s})
 	}
 	sort.Slice(all, func(i, j int) bool {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +45,15 @@ func StoreSuite(t *testing.T, backend Backend) {
 	t.Run("NoiseIsExcluded", func(t *testing.T) { testNoise(t, backend) })
 	t.Run("LeaderLockExpires", func(t *testing.T) { testLockExpiry(t, backend) })
 	t.Run("OneLeaderAndFailover", func(t *testing.T) { testFailover(t, backend) })
+	t.Run("ColdStartBurstShows", func(t *testing.T) { testColdStart(t, backend) })
+	t.Run("ColdStartTenUsersShow", func(t *testing.T) { testColdStartTen(t, backend) })
+	t.Run("LowTrafficBurstShows", func(t *testing.T) { testLowTraffic(t, backend) })
+	t.Run("ItemsSayWhy", func(t *testing.T) { testWhy(t, backend) })
+	t.Run("PersonalDataNeverTrends", func(t *testing.T) { testPersonalData(t, backend) })
+	t.Run("ReviewQueue", func(t *testing.T) { testReview(t, backend) })
+	t.Run("ReviewAutoApprove", func(t *testing.T) { testReviewAutoApprove(t, backend) })
+	t.Run("ByCategory", func(t *testing.T) { testCategory(t, backend) })
+	t.Run("CategoriesAreBounded", func(t *testing.T) { testCategoryBound(t, backend) })
 }
 
 // env is one simulated deployment: a store, a service counting into it
@@ -91,6 +101,15 @@ func (e *env) search(user, query string, total int64) {
 	e.svc.Publish(e.ctx, engine.SearchEvent{Time: e.clock.Now(), Query: query, Canonical: query, Total: total, UserID: user})
 }
 
+// searchIn publishes one search filtered on category ("" none).
+func (e *env) searchIn(user, query, category string) {
+	ev := engine.SearchEvent{Time: e.clock.Now(), Query: query, Canonical: query, Total: 10, UserID: user}
+	if category != "" {
+		ev.Filters = map[string][]string{"category": {category}}
+	}
+	e.svc.Publish(e.ctx, ev)
+}
+
 func (e *env) flush() {
 	e.tb.Helper()
 	if err := e.svc.Flush(e.ctx); err != nil {
@@ -110,9 +129,10 @@ var background = []struct {
 // burst is extra traffic: rate searches per second of query cycling
 // through users.
 type burst struct {
-	query []string // cycled through: spelling variants
-	users []string
-	rate  float64
+	query    []string // cycled through: spelling variants
+	users    []string
+	rate     float64
+	category string // the category filter of every search ("" none)
 }
 
 func users(prefix string, n int) []string {
@@ -141,7 +161,7 @@ func (e *env) run(d time.Duration, bursts ...*burst) {
 		for i, b := range bursts {
 			n[i] += b.rate * step.Seconds()
 			for ; float64(sent[i]) < n[i]; sent[i]++ {
-				e.search(b.users[sent[i]%len(b.users)], b.query[sent[i]%len(b.query)], 10)
+				e.searchIn(b.users[sent[i]%len(b.users)], b.query[sent[i]%len(b.query)], b.category)
 			}
 		}
 		e.flush()
@@ -263,7 +283,7 @@ func testBurst(t *testing.T, b Backend) {
 	if !s.UpdatedAt.Equal(e.clock.Now()) || s.Window.RecentHalfLifeSeconds != 120 || s.Window.BaselineHalfLifeSeconds != 7200 {
 		t.Fatalf("snapshot time/window: %v %+v", s.UpdatedAt, s.Window)
 	}
-	if got := e.snapshot(); len(got.Items) != len(s.Items) || got.Items[0] != s.Items[0] {
+	if got := e.snapshot(); len(got.Items) != len(s.Items) || !reflect.DeepEqual(got.Items[0], s.Items[0]) {
 		t.Fatalf("stored snapshot %+v differs from computed %+v", got, s)
 	}
 	// A rise of an established keyword: 날씨 (0.8/s) gets 6/s from new users.
@@ -367,12 +387,18 @@ func testBlocklist(t *testing.T, b Backend) {
 	}
 }
 
-func testMovement(t *testing.T, b Backend) {
+// festival warms a new env, runs a minute of a 600-user burst of 벚꽃 축제
+// and steps: the env, the burst and the snapshot.
+func festival(t *testing.T, b Backend) (*env, *burst, trending.Snapshot) {
 	e := newEnv(t, b, trending.StoreConfig{})
 	e.warm()
 	a := &burst{query: []string{"벚꽃 축제"}, users: users("a", 600), rate: 1}
 	e.run(time.Minute, a)
-	first := e.step()
+	return e, a, e.step()
+}
+
+func testMovement(t *testing.T, b Backend) {
+	e, a, first := festival(t, b)
 	if it, ok := find(first, "벚꽃축제"); !ok || it.Movement.Direction != trending.MoveNew {
 		t.Fatalf("first appearance: %+v", first.Items)
 	}

@@ -434,11 +434,7 @@ func (e *Engine) Delete(ctx context.Context, id string, _ bool) error {
 // subBatchesInFlight of them are analyzed and written at once, as bulk
 // indexing does (pages hold distinct ids, so their id locks never meet).
 func (e *Engine) CopyVersion(ctx context.Context, from, to int, since time.Time) (int, error) {
-	src, err := e.get(from)
-	if err != nil {
-		return 0, err
-	}
-	dst, err := e.get(to)
+	src, dst, err := e.copyPair(from, to)
 	if err != nil {
 		return 0, err
 	}
@@ -552,11 +548,7 @@ func hitSource(fields map[string]any) (source, error) {
 
 // CopyDocuments implements engine.Engine.
 func (e *Engine) CopyDocuments(ctx context.Context, from, to int, ids []string) (int, error) {
-	src, err := e.get(from)
-	if err != nil {
-		return 0, err
-	}
-	dst, err := e.get(to)
+	src, dst, err := e.copyPair(from, to)
 	if err != nil {
 		return 0, err
 	}
@@ -587,4 +579,15 @@ func (e *Engine) CopyDocuments(ctx context.Context, from, to int, ids []string) 
 		copied += n
 	}
 	return copied, nil
+}
+
+// copyPair returns the source and the target version of a copy.
+func (e *Engine) copyPair(from, to int) (src, dst *version, err error) {
+	if src, err = e.get(from); err != nil {
+		return nil, nil, err
+	}
+	if dst, err = e.get(to); err != nil {
+		return nil, nil, err
+	}
+	return src, dst, nil
 }

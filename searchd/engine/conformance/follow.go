@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/searchd/searchd/searchd/engine"
+	"github.com/searchd/searchd/searchd/search"
 )
 
 // runFollowers: a rebuild copies into a follower while writes and deletes
@@ -15,16 +16,9 @@ import (
 // acknowledged state (nothing lost, reverted or resurrected), and the
 // version it replaced stays in sync, so swapping back loses nothing.
 func runFollowers(t *testing.T, open Opener) {
-	s := fixture(t, open)
+	s, first, v := withNewVersion(t, open)
 	ctx := context.Background()
 	eng := s.Engine()
-	first := eng.Live().Number
-	next := Settings()
-	next.Synonyms += "등산, 하이킹\n"
-	v, err := eng.CreateVersion(ctx, next)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := eng.Follow(ctx, first); engine.ErrorCode(err) != engine.Conflict {
 		t.Fatalf("following the live version: %v, want conflict", err)
 	}
@@ -132,4 +126,19 @@ func runFollowers(t *testing.T, open Opener) {
 	if err := eng.Index(ctx, engine.Document{ID: "after-drop", Title: "드롭 후 글", CreatedAt: day(22)}, true); err != nil {
 		t.Fatalf("a write after the follower was dropped: %v", err)
 	}
+}
+
+// withNewVersion opens the suite's fixture and creates a version with a new
+// dictionary (등산 and 하이킹 become synonyms); it returns the service, the
+// live version and the new one.
+func withNewVersion(t *testing.T, open Opener) (*search.Service, int, int) {
+	t.Helper()
+	s := fixture(t, open)
+	next := Settings()
+	next.Synonyms += "등산, 하이킹\n"
+	v, err := s.Engine().CreateVersion(context.Background(), next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, s.Engine().Live().Number, v
 }

@@ -336,18 +336,9 @@ func runDocuments(t *testing.T, open Opener) {
 }
 
 func runVersions(t *testing.T, open Opener) {
-	s := fixture(t, open)
+	s, first, v := withNewVersion(t, open)
 	ctx := context.Background()
 	eng := s.Engine()
-	first := eng.Live().Number
-
-	// A new dictionary: 등산 and 하이킹 become synonyms.
-	next := Settings()
-	next.Synonyms += "등산, 하이킹\n"
-	v, err := eng.CreateVersion(ctx, next)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if v == first {
 		t.Fatalf("new version has the live number %d", v)
 	}

@@ -49,7 +49,7 @@ func (e *Engine) Index(ctx context.Context, d engine.Document, refresh bool) err
 // index is refreshed before returning; otherwise writes become visible
 // within the index's refresh interval (1s).
 func (e *Engine) IndexBatch(ctx context.Context, docs []engine.Document, refresh bool) ([]engine.ItemResult, error) {
-	c, v, err := e.conn()
+	c, v, fs, err := e.targets()
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func (e *Engine) IndexBatch(ctx context.Context, docs []engine.Document, refresh
 	if err != nil {
 		return nil, err
 	}
-	if err := e.writeFollowers(ctx, docs, at, res); err != nil {
+	if err := e.writeFollowers(ctx, fs, docs, at, res); err != nil {
 		// Live has the documents but a follower may not: the write is
 		// not acknowledged (a retry is idempotent).
 		return nil, err
@@ -172,7 +172,7 @@ func (e *Engine) Get(ctx context.Context, id string) (engine.Document, error) {
 // Delete implements engine.Engine. It deletes from the live version's
 // index, where writes go.
 func (e *Engine) Delete(ctx context.Context, id string, refresh bool) error {
-	c, v, err := e.conn()
+	c, v, fs, err := e.targets()
 	if err != nil {
 		return err
 	}
@@ -191,5 +191,5 @@ func (e *Engine) Delete(ctx context.Context, id string, refresh bool) error {
 		}
 		return translate(ctx, "delete", err)
 	}
-	return e.deleteFollowers(ctx, c, id, at, refresh)
+	return e.deleteFollowers(ctx, c, fs, id, at, refresh)
 }

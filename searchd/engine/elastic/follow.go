@@ -55,11 +55,18 @@ func (e *Engine) stamp() time.Time {
 	}
 }
 
-// followers returns the followers as last read, with their analyzers.
-func (e *Engine) followerList() []*version {
+// targets returns the client, the live version and the followers, as one
+// snapshot: a write goes to exactly these, even if the versions are
+// re-read while it runs (else a write could miss the version that was a
+// follower at its start and is live at its end).
+func (e *Engine) targets() (*es.Client, *version, []*version, error) {
+	c, _, err := e.conn()
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	return e.followers
+	return c, e.live, e.followers, nil
 }
 
 // Follow implements engine.Engine.
@@ -120,8 +127,7 @@ func (e *Engine) setFollow(ctx context.Context, n int, follow bool) error {
 // writeFollowers applies the documents live accepted to every follower
 // with the same versions; a follower that was dropped meanwhile is
 // skipped. An item that a follower refused fails in results.
-func (e *Engine) writeFollowers(ctx context.Context, docs []engine.Document, at []time.Time, results []engine.ItemResult) error {
-	fs := e.followerList()
+func (e *Engine) writeFollowers(ctx context.Context, fs []*version, docs []engine.Document, at []time.Time, results []engine.ItemResult) error {
 	if len(fs) == 0 {
 		return nil
 	}
@@ -150,8 +156,8 @@ func (e *Engine) writeFollowers(ctx context.Context, docs []engine.Document, at 
 
 // deleteFollowers deletes id from every follower with the live delete's
 // version (a tombstone where the document is absent).
-func (e *Engine) deleteFollowers(ctx context.Context, c *es.Client, id string, at time.Time, refresh bool) error {
-	for _, f := range e.followerList() {
+func (e *Engine) deleteFollowers(ctx context.Context, c *es.Client, fs []*version, id string, at time.Time, refresh bool) error {
+	for _, f := range fs {
 		err := e.deleteIn(ctx, c, f.index, id, at, refresh)
 		if err != nil && !es.IsNotFound(err) && !es.IsConflict(err) {
 			return translate(ctx, "delete from follower "+f.index, err)

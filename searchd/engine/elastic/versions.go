@@ -257,6 +257,17 @@ func (e *Engine) Versions(ctx context.Context) ([]engine.Version, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Counts as of now, not of each index's last refresh: a rebuild's
+	// check compares the new version's count with live's.
+	names := make([]string, 0, len(vs))
+	for _, v := range vs {
+		names = append(names, v.index)
+	}
+	if len(names) > 0 {
+		if _, err := c.Refresh(names...).Do(ctx); err != nil {
+			return nil, translate(ctx, "refresh the versions", err)
+		}
+	}
 	out := make([]engine.Version, 0, len(vs))
 	for _, v := range vs {
 		n, err := c.Count(v.index).Do(ctx)
@@ -452,37 +463,18 @@ func (e *Engine) CopyVersion(ctx context.Context, from, to int, since time.Time)
 		if len(res.Hits.Hits) == 0 {
 			break
 		}
-		docs := make([]engine.Document, 0, len(res.Hits.Hits))
-		at := make([]time.Time, 0, len(res.Hits.Hits))
+		var cp copier
 		for _, h := range res.Hits.Hits {
-			var s source
-			if err := json.Unmarshal(h.Source, &s); err != nil {
-				return copied, fmt.Errorf("elastic: document %q: %w", h.Id, err)
+			if err := cp.add(e, h.Id, h.Source); err != nil {
+				return copied, err
 			}
-			if s.ID == "" {
-				s.ID = h.Id
-			}
-			if s.UpdatedAt.IsZero() {
-				s.UpdatedAt = e.stamp()
-			}
-			docs, at = append(docs, s.Document), append(at, s.UpdatedAt)
 		}
-		items, err := e.write(ctx, dst, docs, at)
+		n, err := cp.write(ctx, e, dst)
+		copied += n
 		if err != nil {
 			return copied, err
 		}
-		for _, it := range items {
-			switch {
-			case it.Error == nil:
-				copied++
-			case it.Status == http.StatusConflict:
-				// A newer write (or a delete) reached the target after the
-				// page was read: it wins (follow.go).
-			default:
-				return copied, fmt.Errorf("elastic: copy %q into %s: %s", it.ID, dst.index, it.Error.Message)
-			}
-		}
-		engine.ReportProgress(ctx, len(docs))
+		engine.ReportProgress(ctx, len(cp.docs))
 		after = res.Hits.Hits[len(res.Hits.Hits)-1].Sort
 	}
 	rctx, cancel = e.ctx(ctx)
@@ -539,40 +531,74 @@ func (e *Engine) CopyDocuments(ctx context.Context, from, to int, ids []string) 
 		if err != nil {
 			return copied, translate(ctx, "read from "+src.index, err)
 		}
-		var docs []engine.Document
-		var at []time.Time
-		seen := map[string]bool{}
+		var cp copier
 		for _, d := range res.Docs {
-			if d == nil || !d.Found || seen[d.Id] {
-				continue
+			if d != nil && d.Found {
+				if err := cp.add(e, d.Id, d.Source); err != nil {
+					return copied, err
+				}
 			}
-			seen[d.Id] = true
-			var s source
-			if err := json.Unmarshal(d.Source, &s); err != nil {
-				return copied, fmt.Errorf("elastic: document %q: %w", d.Id, err)
-			}
-			if s.ID == "" {
-				s.ID = d.Id
-			}
-			if s.UpdatedAt.IsZero() {
-				s.UpdatedAt = e.stamp()
-			}
-			docs, at = append(docs, s.Document), append(at, s.UpdatedAt)
 		}
-		items, err := e.write(ctx, dst, docs, at)
+		n, err := cp.write(ctx, e, dst)
+		copied += n
 		if err != nil {
 			return copied, err
-		}
-		for _, it := range items {
-			if it.Error == nil {
-				copied++
-			} else if it.Status != http.StatusConflict {
-				return copied, fmt.Errorf("elastic: copy %q into %s: %s", it.ID, dst.index, it.Error.Message)
-			}
 		}
 	}
 	rctx, cancel = e.ctx(ctx)
 	defer cancel()
 	_, err = c.Refresh(dst.index).Do(rctx)
 	return copied, translate(rctx, "refresh "+dst.index, err)
+}
+
+// copier collects documents read from one version for a copy into
+// another, each with the update time it had (its version in the target).
+type copier struct {
+	docs []engine.Document
+	at   []time.Time
+	seen map[string]bool
+}
+
+// add decodes one stored document; an id already added is skipped.
+func (c *copier) add(e *Engine, id string, raw json.RawMessage) error {
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
+	if c.seen[id] {
+		return nil
+	}
+	c.seen[id] = true
+	var s source
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return fmt.Errorf("elastic: document %q: %w", id, err)
+	}
+	if s.ID == "" {
+		s.ID = id
+	}
+	if s.UpdatedAt.IsZero() {
+		s.UpdatedAt = e.stamp()
+	}
+	c.docs, c.at = append(c.docs, s.Document), append(c.at, s.UpdatedAt)
+	return nil
+}
+
+// write bulk-writes the documents into dst and returns how many it wrote.
+// A 409 means a newer write (or a delete) reached dst after the document
+// was read: that one wins (follow.go), so it is skipped, not an error.
+func (c *copier) write(ctx context.Context, e *Engine, dst *version) (int, error) {
+	items, err := e.write(ctx, dst, c.docs, c.at)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, it := range items {
+		switch {
+		case it.Error == nil:
+			n++
+		case it.Status == http.StatusConflict:
+		default:
+			return n, fmt.Errorf("elastic: copy %q into %s: %s", it.ID, dst.index, it.Error.Message)
+		}
+	}
+	return n, nil
 }
