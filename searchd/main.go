@@ -28,6 +28,7 @@ import (
 	"github.com/searchd/searchd/searchd/demo"
 	"github.com/searchd/searchd/searchd/engine"
 	"github.com/searchd/searchd/searchd/search"
+	"github.com/searchd/searchd/searchd/web"
 )
 
 func main() {
@@ -89,6 +90,10 @@ const (
 func serve(ctx context.Context, cfg config, log *zap.Logger, b *backend, reg *prometheus.Registry, stdout io.Writer) error {
 	eng := b.eng
 	svc := search.NewService(eng, b.sink(), log)
+	pages, err := web.New()
+	if err != nil {
+		return err
+	}
 	srv, err := api.NewServer(api.Deps{
 		Service:        svc,
 		Logger:         log,
@@ -99,6 +104,7 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, b *backend, reg *pr
 		Trending:       b.trending,
 		TrendingMaxAge: cfg.TrendingInterval,
 		Analytics:      b.analytics,
+		Extra:          pages.Routes(),
 		Dictionaries:   b.dicts,
 		Audit:          b.audit,
 	})

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -194,9 +195,15 @@ const maxAdminUserRunes = 64
 
 // adminActor is the audit identity a request names: X-Admin-User, trimmed,
 // valid UTF-8 without control characters, at most maxAdminUserRunes; else
-// engine.DefaultActor.
+// engine.DefaultActor. The value may be percent-encoded UTF-8 (browsers
+// cannot send other non-ASCII header values: 김관리 is %EA%B9%80...).
 func adminActor(c *gin.Context) string {
 	name := strings.TrimSpace(c.GetHeader(HeaderAdminUser))
+	if strings.Contains(name, "%") {
+		if dec, err := url.PathUnescape(name); err == nil {
+			name = strings.TrimSpace(dec)
+		}
+	}
 	if name == "" || !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0 {
 		return engine.DefaultActor
 	}

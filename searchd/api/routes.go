@@ -68,6 +68,7 @@ func (s *Server) routes(r *gin.Engine, extra []Route) (err error) {
 	admin.POST("/trending/review/:keyword/block", s.blockKeyword)
 	admin.GET("/analytics/top-queries", s.topQueries)
 	admin.GET("/analytics/zero-result-queries", s.zeroResultQueries)
+	admin.GET("/analytics/volume", s.searchVolume)
 	admin.GET("/ingest/dead-letters", s.deadLetters)
 	// Dictionaries, rebuild jobs and the audit trail (dictionaries.go).
 	admin.GET("/dictionaries", s.liveDictionaries)

@@ -34,6 +34,10 @@ func (s *Server) search(c *gin.Context) {
 		Sort: engine.Sort(c.Query("sort")),
 	}
 	var err error
+	if q.AsTyped, err = boolParam(c, "as_typed"); err != nil {
+		s.fail(c, err)
+		return
+	}
 	if q.Page, err = intParam(c, "page"); err != nil {
 		s.fail(c, err)
 		return

@@ -53,7 +53,9 @@ const (
 	MatchAny MatchMode = "any"
 )
 
-// Filters narrow a search; empty fields do not filter.
+// Filters narrow a search; empty fields do not filter. Region matches the
+// region path itself and every path below it: segments are separated by
+// spaces, so 서울 matches 서울 and 서울 강북구, never 서울숲 (RegionPrefix).
 type Filters struct {
 	Category string   `json:"category,omitempty"`
 	Region   string   `json:"region,omitempty"`
@@ -67,6 +69,9 @@ type Query struct {
 	Sort    Sort
 	Page    int // 1-based
 	Size    int
+	// AsTyped runs the query as typed: no keyboard-layout switch and no
+	// "did you mean" correction (the link under a corrected result).
+	AsTyped bool
 }
 
 // PlanTerm is one analyzed query term with the forms engines match it by.
@@ -103,6 +108,9 @@ type Plan struct {
 	Sort       Sort      `json:"sort"`
 	From       int       `json:"from"`
 	Size       int       `json:"size"`
+	// FacetSize, when positive, asks for the FacetSize most frequent
+	// values of every FacetFields field among all matches (see Facets).
+	FacetSize int `json:"facet_size,omitempty"`
 }
 
 // MatchesAll reports whether the plan has no text to match: engines then
@@ -119,8 +127,9 @@ type Hit struct {
 
 // Result is what an engine returns for one plan.
 type Result struct {
-	Total int64 `json:"total"`
-	Hits  []Hit `json:"hits"`
+	Total  int64  `json:"total"`
+	Hits   []Hit  `json:"hits"`
+	Facets Facets `json:"facets,omitempty"`
 }
 
 // SearchResponse is what the search service returns to users.
@@ -141,6 +150,9 @@ type SearchResponse struct {
 	Page        int      `json:"page"`
 	Size        int      `json:"size"`
 	TookMillis  float64  `json:"took_ms"`
+	// Facets count the values of category, region and tags among all
+	// matches (filters applied), most frequent first.
+	Facets Facets `json:"facets"`
 }
 
 // SuggestPlan asks for documents whose suggestion phrases start with a

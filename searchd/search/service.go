@@ -146,9 +146,9 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 	resp := engine.SearchResponse{Query: q.Text, Page: q.Page, Size: q.Size, Match: engine.MatchAll, Hits: []engine.Hit{}}
 	plan, normalized, toks := planTokens(a, q.Text)
 	resp.Normalized = normalized
-	base := engine.Plan{Filters: q.Filters, Sort: q.Sort, From: (q.Page - 1) * q.Size, Size: q.Size}
+	base := engine.Plan{Filters: q.Filters, Sort: q.Sort, From: (q.Page - 1) * q.Size, Size: q.Size, FacetSize: engine.DefaultFacetSize}
 	run := func(p engine.Plan, mode engine.MatchMode) (engine.Result, error) {
-		p.Filters, p.Sort, p.From, p.Size, p.Mode = base.Filters, base.Sort, base.From, base.Size, mode
+		p.Filters, p.Sort, p.From, p.Size, p.Mode, p.FacetSize = base.Filters, base.Sort, base.From, base.Size, mode, base.FacetSize
 		return s.eng.Search(ctx, p)
 	}
 
@@ -166,7 +166,7 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 	// A query typed in the wrong keyboard layout usually still matches a
 	// few documents by accident (dudghk: a stray Latin word); the converted
 	// query (영화) wins when it finds many times more.
-	if res.Total < keyboardCheckBelow {
+	if res.Total < keyboardCheckBelow && !q.AsTyped {
 		if alt := keyboardAlternative(q.Text); alt != "" {
 			altPlan, _ := planText(a, alt)
 			if !altPlan.MatchesAll() {
@@ -192,7 +192,7 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 			res, resp.Match = r, engine.MatchAny
 		}
 	}
-	if res.Total == 0 && len(plan.Terms) > 0 {
+	if res.Total == 0 && len(plan.Terms) > 0 && !q.AsTyped {
 		corrected, err := s.correct(ctx, a, plan)
 		if err != nil {
 			return resp, err
@@ -210,7 +210,7 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 			}
 		}
 	}
-	resp.Total = res.Total
+	resp.Total, resp.Facets = res.Total, res.Facets
 	if res.Hits != nil {
 		resp.Hits = res.Hits
 	}

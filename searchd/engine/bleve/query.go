@@ -134,7 +134,7 @@ func (x expander) buildQuery(p engine.Plan) (query.Query, error) {
 		filters = append(filters, termQ(p.Filters.Category, "category", boostFilter))
 	}
 	if p.Filters.Region != "" {
-		filters = append(filters, termQ(p.Filters.Region, "region", boostFilter))
+		filters = append(filters, regionQ(p.Filters.Region))
 	}
 	for _, t := range p.Filters.Tags {
 		filters = append(filters, termQ(t, "tags", boostFilter))
@@ -200,11 +200,12 @@ func (e *Engine) searchIn(ctx context.Context, v *version, p engine.Plan) (engin
 	req := blevesearch.NewSearchRequestOptions(q, p.Size, p.From, false)
 	req.SortBy(sortOrder(p.Sort))
 	req.Fields = []string{"source"}
+	addFacets(req, p.FacetSize)
 	res, err := v.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return engine.Result{}, translate(ctx, err)
 	}
-	out := engine.Result{Total: int64(res.Total), Hits: make([]engine.Hit, 0, len(res.Hits))}
+	out := engine.Result{Total: int64(res.Total), Hits: make([]engine.Hit, 0, len(res.Hits)), Facets: facets(res, p.FacetSize)}
 	for _, h := range res.Hits {
 		s, err := hitSource(h.Fields)
 		if err != nil {

@@ -20,6 +20,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Search", func(t *testing.T) { runSearch(t, open) })
 	t.Run("Documents", func(t *testing.T) { runDocuments(t, open) })
 	t.Run("Versions", func(t *testing.T) { runVersions(t, open) })
+	t.Run("Facets", func(t *testing.T) { runFacets(t, open) })
 	t.Run("Followers", func(t *testing.T) { runFollowers(t, open) })
 	t.Run("Dictionaries", func(t *testing.T) { runDictionaries(t, open) })
 }

@@ -73,7 +73,7 @@ func buildQuery(p engine.Plan) es.Query {
 		filters = append(filters, es.NewTermQuery("category", p.Filters.Category))
 	}
 	if p.Filters.Region != "" {
-		filters = append(filters, es.NewTermQuery("region", p.Filters.Region))
+		filters = append(filters, regionQuery(p.Filters.Region))
 	}
 	for _, t := range p.Filters.Tags {
 		filters = append(filters, es.NewTermQuery("tags", t))
@@ -117,13 +117,13 @@ func (e *Engine) searchIn(ctx context.Context, index string, p engine.Plan) (eng
 	}
 	ctx, cancel := e.ctx(ctx)
 	defer cancel()
-	res, err := c.Search(index).Query(buildQuery(p)).SortBy(sortOrder(p.Sort)...).
+	res, err := withFacets(c.Search(index), p.FacetSize).Query(buildQuery(p)).SortBy(sortOrder(p.Sort)...).
 		From(p.From).Size(p.Size).TrackTotalHits(true).
 		FetchSourceContext(es.NewFetchSourceContext(true).Include(documentFields...)).Do(ctx)
 	if err != nil {
 		return engine.Result{}, translateSearch(ctx, err)
 	}
-	out := engine.Result{Hits: make([]engine.Hit, 0, len(res.Hits.Hits))}
+	out := engine.Result{Hits: make([]engine.Hit, 0, len(res.Hits.Hits)), Facets: facets(res, p.FacetSize)}
 	if res.Hits.TotalHits != nil {
 		out.Total = res.Hits.TotalHits.Value
 	}
