@@ -4,9 +4,13 @@
 # debian-slim rather than distroless so that HEALTHCHECK can use curl
 # (distroless/static has no shell and no HTTP client).
 #
+# The image runs in production mode: it refuses to start without an admin
+# and a write token (each at least 16 bytes; see deploy/README.md).
+#
 #   docker build -t searchd .
-#   docker run -p 8080:8080 searchd                 # embedded engine, demo data
-#   docker run -p 8080:8080 searchd -log-level debug
+#   docker run -p 8080:8080 -e SEARCHD_ADMIN_TOKEN=$(openssl rand -hex 32) \
+#       -e SEARCHD_WRITE_TOKEN=$(openssl rand -hex 32) searchd   # embedded engine, demo data
+#   docker run -p 8080:8080 -e SEARCHD_ENV=development searchd   # open writes, for a try-out
 
 FROM golang:1.26 AS build
 WORKDIR /src
@@ -29,7 +33,8 @@ COPY --from=build /out/searchd /usr/local/bin/searchd
 # Every flag has a SEARCHD_* default; these are the image's.
 ENV SEARCHD_ADDR=:8080 \
     SEARCHD_DATA=/data \
-    SEARCHD_LOG_FORMAT=json
+    SEARCHD_LOG_FORMAT=json \
+    SEARCHD_ENV=production
 VOLUME ["/data"]
 EXPOSE 8080
 USER 10001:10001

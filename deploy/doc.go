@@ -1,5 +1,6 @@
 // Package deploy holds no code: it is the home of compose_test.go, which
-// checks docker-compose.yml and the Dockerfiles it builds (the searchd image
+// loads docker-compose.yml with the Compose specification's loader and
+// checks it and the Dockerfiles it builds (the searchd image
 // at the repository root, deploy/elasticsearch and deploy/opensearch)
 // structurally, since no Docker engine runs where the tests do. The checks
 // include the wiring from the compose environment to searchd's flags: every

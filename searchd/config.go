@@ -25,6 +25,9 @@ type config struct {
 	LogFormat       string
 	LogLevel        zapcore.Level
 	AdminToken      string
+	Env             string // development or production (access.go)
+	WriteToken      string
+	SearchTimeout   time.Duration
 	TrustedProxies  []string
 	Limits          api.Limits
 	ShutdownTimeout time.Duration
@@ -126,6 +129,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		keepVersions     int64
 		maxBody, maxBulk int64
 		maxAnalyze       int64
+		maxBulkRunning   int64
 		e                = &env{getenv: getenv}
 	)
 	name := "searchd"
@@ -141,9 +145,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&cfg.LogFormat, "log-format", e.str("SEARCHD_LOG_FORMAT", "json"), "log format: json or console (SEARCHD_LOG_FORMAT)")
 	fs.StringVar(&level, "log-level", e.str("SEARCHD_LOG_LEVEL", "info"), "log level: debug, info, warn or error (SEARCHD_LOG_LEVEL)")
 	fs.StringVar(&cfg.AdminToken, "admin-token", e.str("SEARCHD_ADMIN_TOKEN", ""), "token for /api/v1/admin/*; empty disables the admin API (SEARCHD_ADMIN_TOKEN)")
+	fs.StringVar(&cfg.Env, "env", e.str("SEARCHD_ENV", envDevelopment), "development (writes open, with a warning) or production (admin and write tokens required) (SEARCHD_ENV)")
+	fs.StringVar(&cfg.WriteToken, "write-token", e.str("SEARCHD_WRITE_TOKEN", ""), "token for document writes (the admin token works too); empty leaves writes open, refused in production (SEARCHD_WRITE_TOKEN)")
+	fs.DurationVar(&cfg.SearchTimeout, "search-timeout", e.duration("SEARCHD_SEARCH_TIMEOUT", api.DefaultSearchTimeout), "deadline of each search and autocomplete; past it the answer is 504 engine_timeout (SEARCHD_SEARCH_TIMEOUT)")
 	fs.StringVar(&proxies, "trusted-proxies", e.str("SEARCHD_TRUSTED_PROXIES", ""), "comma-separated proxy IPs or CIDRs whose X-Forwarded-For is believed; empty trusts none (SEARCHD_TRUSTED_PROXIES)")
 	fs.Int64Var(&maxBody, "max-body-bytes", e.integer("SEARCHD_MAX_BODY_BYTES", api.DefaultMaxBodyBytes), "largest request body in bytes (SEARCHD_MAX_BODY_BYTES)")
 	fs.Int64Var(&maxBulk, "max-bulk-items", e.integer("SEARCHD_MAX_BULK_ITEMS", api.DefaultMaxBulkItems), "most documents in one bulk request (SEARCHD_MAX_BULK_ITEMS)")
+	fs.Int64Var(&maxBulkRunning, "max-bulk-concurrency", e.integer("SEARCHD_MAX_BULK_CONCURRENCY", api.DefaultMaxConcurrentBulk), "bulk requests running at once; more are answered 429 with Retry-After (SEARCHD_MAX_BULK_CONCURRENCY)")
 	fs.Int64Var(&maxAnalyze, "max-analyze-chars", e.integer("SEARCHD_MAX_ANALYZE_CHARS", api.DefaultMaxAnalyzeChars), "longest text for /api/v1/analyze (SEARCHD_MAX_ANALYZE_CHARS)")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", e.duration("SEARCHD_SHUTDOWN_TIMEOUT", 10*time.Second), "time budget for draining HTTP requests on shutdown (SEARCHD_SHUTDOWN_TIMEOUT)")
 	fs.DurationVar(&cfg.DrainDelay, "drain-delay", e.duration("SEARCHD_DRAIN_DELAY", 0), "on shutdown, how long /readyz reports 503 before the listener closes, so load balancers notice (SEARCHD_DRAIN_DELAY)")
@@ -170,7 +178,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if fs.NArg() > 0 {
 		return cfg, &configError{fmt.Errorf("unexpected arguments: %q", fs.Args())}
 	}
-	cfg.Limits = api.Limits{MaxBodyBytes: maxBody, MaxBulkItems: int(maxBulk), MaxAnalyzeChars: int(maxAnalyze)}
+	cfg.Limits = api.Limits{MaxBodyBytes: maxBody, MaxBulkItems: int(maxBulk), MaxAnalyzeChars: int(maxAnalyze), MaxConcurrentBulk: int(maxBulkRunning)}
 	for _, p := range strings.Split(proxies, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
@@ -236,11 +244,15 @@ func (c config) validate() error {
 	if c.LogFormat != "json" && c.LogFormat != "console" {
 		errs = append(errs, fmt.Errorf("-log-format %q: want json or console", c.LogFormat))
 	}
-	if c.Limits.MaxBodyBytes < 1 || c.Limits.MaxBulkItems < 1 || c.Limits.MaxAnalyzeChars < 1 {
-		errs = append(errs, errors.New("-max-body-bytes, -max-bulk-items and -max-analyze-chars must be positive"))
+	if c.Limits.MaxBodyBytes < 1 || c.Limits.MaxBulkItems < 1 || c.Limits.MaxAnalyzeChars < 1 || c.Limits.MaxConcurrentBulk < 1 {
+		errs = append(errs, errors.New("-max-body-bytes, -max-bulk-items, -max-analyze-chars and -max-bulk-concurrency must be positive"))
 	}
 	if c.ShutdownTimeout <= 0 || c.DrainDelay < 0 {
 		errs = append(errs, errors.New("-shutdown-timeout must be positive and -drain-delay not negative"))
+	}
+	errs = append(errs, c.validateAccess()...)
+	if c.SearchTimeout <= 0 || c.SearchTimeout >= requestTimeout {
+		errs = append(errs, fmt.Errorf("-search-timeout must be positive and below the request deadline (%s)", requestTimeout))
 	}
 	for _, p := range c.TrustedProxies {
 		if net.ParseIP(p) == nil {

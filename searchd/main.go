@@ -78,6 +78,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 // Shutdown budgets of the background work.
 const (
+	// writeTimeout is the http.Server's; every request's deadline is
+	// requestTimeout, below it, so a request that runs out of time is
+	// answered (504) while the connection is still writable.
+	writeTimeout     = time.Minute
+	requestTimeout   = writeTimeout - 5*time.Second
 	queueDrainBudget = 5 * time.Second
 	readyPoll        = 500 * time.Millisecond
 )
@@ -99,11 +104,15 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, b *backend, reg *pr
 		Logger:         log,
 		Registry:       reg,
 		AdminToken:     cfg.AdminToken,
+		WriteToken:     cfg.WriteToken,
+		RequestTimeout: requestTimeout,
+		SearchTimeout:  cfg.SearchTimeout,
 		TrustedProxies: cfg.TrustedProxies,
 		Limits:         cfg.Limits,
 		Trending:       b.trending,
 		TrendingMaxAge: cfg.TrendingInterval,
 		Analytics:      b.analytics,
+		Components:     b.components,
 		Extra:          pages.Routes(),
 		Dictionaries:   b.dicts,
 		Audit:          b.audit,
@@ -121,13 +130,15 @@ func serve(ctx context.Context, cfg config, log *zap.Logger, b *backend, reg *pr
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       time.Minute,
-		WriteTimeout:      time.Minute,
+		WriteTimeout:      writeTimeout,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          zap.NewStdLog(log.With(zap.String("component", "http"))),
 	}
 	log.Info("listening", zap.String("addr", ln.Addr().String()), zap.String("engine", eng.Name()),
-		zap.String("data", cfg.DataDir), zap.Bool("admin_api", cfg.AdminToken != ""))
+		zap.String("data", cfg.DataDir), zap.String("env", cfg.Env), zap.Bool("admin_api", cfg.AdminToken != ""),
+		zap.Bool("write_token", cfg.WriteToken != ""))
+	logAccess(cfg, log)
 	fmt.Fprintf(stdout, "searchd listening on %s\n", ln.Addr())
 
 	g, gctx := errgroup.WithContext(ctx)

@@ -19,6 +19,7 @@ import (
 
 	"go.uber.org/zap/zapcore"
 
+	"github.com/searchd/searchd/internal/testenv"
 	"github.com/searchd/searchd/searchd/api"
 	"github.com/searchd/searchd/searchd/demo"
 	"github.com/searchd/searchd/searchd/engine"
@@ -44,7 +45,7 @@ func TestParseConfig(t *testing.T) {
 	t.Run("environment, then flags", func(t *testing.T) {
 		env := envMap(map[string]string{
 			"SEARCHD_ADDR": "127.0.0.1:9000", "SEARCHD_DATA": "/tmp/x", "SEARCHD_DEMO": "false",
-			"SEARCHD_LOG_FORMAT": "console", "SEARCHD_LOG_LEVEL": "debug", "SEARCHD_ADMIN_TOKEN": "tok",
+			"SEARCHD_LOG_FORMAT": "console", "SEARCHD_LOG_LEVEL": "debug", "SEARCHD_ADMIN_TOKEN": "tok-0123456789abcdef",
 			"SEARCHD_MAX_BULK_ITEMS": "7", "SEARCHD_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1",
 		})
 		cfg, err := parseConfig([]string{"searchd", "-addr", ":9100", "-max-body-bytes", "2048"}, env, io.Discard)
@@ -52,7 +53,7 @@ func TestParseConfig(t *testing.T) {
 			t.Fatal(err)
 		}
 		if cfg.Addr != ":9100" || cfg.DataDir != "/tmp/x" || cfg.Demo || cfg.LogFormat != "console" ||
-			cfg.LogLevel != zapcore.DebugLevel || cfg.AdminToken != "tok" || cfg.Limits.MaxBulkItems != 7 ||
+			cfg.LogLevel != zapcore.DebugLevel || cfg.AdminToken != "tok-0123456789abcdef" || cfg.Limits.MaxBulkItems != 7 ||
 			cfg.Limits.MaxBodyBytes != 2048 || !slices.Equal(cfg.TrustedProxies, []string{"10.0.0.0/8", "192.0.2.1"}) {
 			t.Errorf("config = %+v", cfg)
 		}
@@ -80,6 +81,21 @@ func TestParseConfig(t *testing.T) {
 		{"redis addr", []string{"-engine", "elastic", "-es-url", "http://es:9200", "-redis-addr", "redis"}, nil, "host:port"},
 		{"trending interval", []string{"-trending-interval", "10ms"}, nil, "trending-interval"},
 		{"positional argument", []string{"serve"}, nil, "unexpected"},
+		// Access control (issue 10): production cannot start unsafe, and a
+		// token that is set must be usable in any environment.
+		{"production without tokens", []string{"-env", "production"}, nil, "set -admin-token or SEARCHD_ADMIN_TOKEN"},
+		{"production without a write token", []string{"-env", "production", "-admin-token", strings.Repeat("a", 16)}, nil, "set -write-token or SEARCHD_WRITE_TOKEN"},
+		{"production from env", nil, map[string]string{"SEARCHD_ENV": "production", "SEARCHD_WRITE_TOKEN": strings.Repeat("w", 16)}, "production needs admin-token"},
+		{"unknown env", []string{"-env", "prod"}, nil, "development or production"},
+		{"short admin token", []string{"-admin-token", "change-me"}, nil, "at least 16 bytes"},
+		{"one-character admin token", nil, map[string]string{"SEARCHD_ADMIN_TOKEN": "x"}, "1 bytes long"},
+		{"whitespace-only admin token", nil, map[string]string{"SEARCHD_ADMIN_TOKEN": strings.Repeat(" ", 20)}, "whitespace"},
+		{"admin token with a space", []string{"-admin-token", "0123456789 abcdef"}, nil, "whitespace"},
+		{"short write token", []string{"-write-token", "short"}, nil, "-write-token (SEARCHD_WRITE_TOKEN) is 5 bytes"},
+		{"tokens equal", []string{"-admin-token", strings.Repeat("s", 20), "-write-token", strings.Repeat("s", 20)}, nil, "must differ"},
+		{"search timeout", []string{"-search-timeout", "0s"}, nil, "-search-timeout"},
+		{"search timeout past the request deadline", []string{"-search-timeout", "2m"}, nil, "below the request deadline"},
+		{"bulk concurrency", []string{"-max-bulk-concurrency", "0"}, nil, "positive"},
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
@@ -93,6 +109,26 @@ func TestParseConfig(t *testing.T) {
 			}
 		})
 	}
+	t.Run("production with both tokens", func(t *testing.T) {
+		cfg, err := parseConfig([]string{"searchd", "-env", "production"}, envMap(map[string]string{
+			"SEARCHD_ADMIN_TOKEN": strings.Repeat("a", 16), "SEARCHD_WRITE_TOKEN": strings.Repeat("w", 32), "SEARCHD_SEARCH_TIMEOUT": "1500ms",
+		}), io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Env != "production" || cfg.WriteToken != strings.Repeat("w", 32) || cfg.SearchTimeout != 1500*time.Millisecond {
+			t.Errorf("config = %+v", cfg)
+		}
+	})
+	t.Run("production refuses to start", func(t *testing.T) {
+		// Through main's path: run returns the config error (exit code 2)
+		// before it opens anything, naming both settings.
+		err := run(context.Background(), []string{"searchd", "-env", "production", "-data", t.TempDir()}, envMap(nil), io.Discard, io.Discard)
+		var ce *configError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), "SEARCHD_ADMIN_TOKEN") || !strings.Contains(err.Error(), "SEARCHD_WRITE_TOKEN") {
+			t.Fatalf("err = %v, want a config error naming both tokens", err)
+		}
+	})
 	t.Run("help", func(t *testing.T) {
 		var usage bytes.Buffer
 		_, err := parseConfig([]string{"searchd", "-h"}, envMap(nil), &usage)
@@ -242,7 +278,7 @@ func (s *service) stop(t *testing.T) {
 // trending counter (candidate pool), and the trending route answers.
 func checkService(t *testing.T, s *service) {
 	t.Helper()
-	admin := map[string]string{"Authorization": "Bearer e2e"}
+	admin := map[string]string{"Authorization": "Bearer " + e2eAdminToken}
 	docs, err := demo.Documents()
 	if err != nil {
 		t.Fatal(err)
@@ -308,6 +344,19 @@ func checkService(t *testing.T, s *service) {
 		}
 		return false
 	})
+	// Every component reports itself up.
+	waitFor(t, "every component up in /healthz?verbose=1", 30*time.Second, func() bool {
+		var health struct {
+			Status     engine.Health            `json:"status"`
+			Components []engine.ComponentStatus `json:"components"`
+		}
+		getJSON(t, s.base+"/healthz?verbose=1", nil, &health)
+		names := map[string]bool{}
+		for _, c := range health.Components {
+			names[c.Component] = c.Health == engine.HealthUp
+		}
+		return health.Status == engine.HealthUp && names["engine"] && names["trending_leader"] && names["log_queue"]
+	})
 	var snap struct {
 		Items  []any          `json:"items"`
 		Window map[string]any `json:"window"`
@@ -317,20 +366,84 @@ func checkService(t *testing.T, s *service) {
 	}
 }
 
+// Tokens of the end-to-end services (at least 16 bytes, as config requires).
+const (
+	e2eAdminToken = "e2e-admin-token-0123456789"
+	e2eWriteToken = "e2e-write-token-0123456789"
+)
+
 // TestRunEndToEnd starts the whole embedded service on a free port with
-// the demo data, uses it, then shuts it down through the context.
+// the demo data in production mode, uses it, then shuts it down through the
+// context.
 func TestRunEndToEnd(t *testing.T) {
-	s := startService(t, embeddedArgs(t, time.Second), nil)
+	s := startService(t, append([]string{"-env", "production"}, embeddedArgs(t, time.Second)...), map[string]string{"SEARCHD_WRITE_TOKEN": e2eWriteToken})
 	checkService(t, s)
+	// Production: document writes need the write (or admin) token.
+	put := func(token string) int {
+		req, _ := http.NewRequest(http.MethodPut, s.base+"/api/v1/documents/e2e-1",
+			strings.NewReader(`{"title":"토큰으로 쓴 문서","created_at":"2026-01-02T03:04:05Z"}`))
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for token, want := range map[string]int{"": 401, "wrong-token-0123456789": 401, e2eWriteToken: 200, e2eAdminToken: 200} {
+		if got := put(token); got != want {
+			t.Errorf("PUT with token %q = %d, want %d", token, got, want)
+		}
+	}
+	if strings.Contains(s.stderr.String(), "UNAUTHENTICATED") {
+		t.Error("production mode warned that writes are unauthenticated")
+	}
+	for _, tok := range []string{e2eAdminToken, e2eWriteToken, "wrong-token-0123456789"} {
+		if strings.Contains(s.stderr.String(), tok) {
+			t.Errorf("the log contains the token %q", tok)
+		}
+	}
 	s.stop(t)
 }
 
 // TestRunElasticEndToEnd runs the whole service in elastic mode against
 // the real OpenSearch node and a real redis-server.
 func TestRunElasticEndToEnd(t *testing.T) {
-	s := startService(t, elasticArgs(t, time.Second), nil)
+	node := testenv.OpenSearch(t)
+	redis := testenv.StartRedis(t)
+	s := startService(t, []string{"-engine", "elastic", "-es-url", node.URL, "-es-prefix", node.Prefix(t),
+		"-redis-addr", redis.Addr, "-demo", "-admin-token", e2eAdminToken, "-drain-delay", "300ms", "-trending-interval", "1s"}, nil)
 	checkService(t, s)
-	s.stop(t)
+	// Redis goes away: search still answers, and the status says which
+	// components suffer (verbose health and the gauges).
+	redis.Stop()
+	waitFor(t, "redis down and the log queue degraded", 30*time.Second, func() bool {
+		if code := getJSON(t, s.base+"/api/v1/search?q="+url.QueryEscape("등산"), nil, nil); code != http.StatusOK {
+			t.Fatalf("search with Redis down = %d", code)
+		}
+		var health struct {
+			Components []engine.ComponentStatus `json:"components"`
+		}
+		getJSON(t, s.base+"/healthz?verbose=1", nil, &health)
+		got := map[string]engine.Health{}
+		for _, c := range health.Components {
+			got[c.Component] = c.Health
+		}
+		return got["redis"] == engine.HealthDown && got["log_queue"] == engine.HealthDegraded && got["engine"] == engine.HealthUp
+	})
+	resp, err := http.Get(s.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(metrics), `searchd_component_status{component="redis",status="down"} 1`) {
+		t.Error("the gauges do not say Redis is down")
+	}
+	s.cancel()
+	<-s.done // Redis is gone: the graceful stop's own checks do not apply
 }
 
 // TestShutdownKeepsSearchLogs: in embedded mode the log queue lives in
@@ -338,7 +451,7 @@ func TestRunElasticEndToEnd(t *testing.T) {
 // the log index, so a restart finds every search.
 func TestShutdownKeepsSearchLogs(t *testing.T) {
 	dir := t.TempDir()
-	args := []string{"-data", dir, "-demo", "-admin-token", "e2e"}
+	args := []string{"-data", dir, "-demo", "-admin-token", e2eAdminToken}
 	s := startService(t, args, nil)
 	const n = 200
 	for i := range n {
@@ -356,13 +469,17 @@ func TestShutdownKeepsSearchLogs(t *testing.T) {
 
 	s = startService(t, append(args, "-drain-delay", "300ms"), nil)
 	defer s.stop(t)
+	// Development mode without a write token says so at start.
+	if !strings.Contains(s.stderr.String(), "document writes are UNAUTHENTICATED") {
+		t.Errorf("development mode did not warn that writes are unauthenticated:\n%s", s.stderr.String())
+	}
 	var top struct {
 		Queries []struct {
 			Query string `json:"query"`
 			Count int64  `json:"count"`
 		} `json:"queries"`
 	}
-	if code := getJSON(t, s.base+"/api/v1/admin/analytics/top-queries", map[string]string{"Authorization": "Bearer e2e"}, &top); code != 200 {
+	if code := getJSON(t, s.base+"/api/v1/admin/analytics/top-queries", map[string]string{"Authorization": "Bearer " + e2eAdminToken}, &top); code != 200 {
 		t.Fatalf("top-queries = %d", code)
 	}
 	if len(top.Queries) == 0 || top.Queries[0].Query != "등산" || top.Queries[0].Count != n {

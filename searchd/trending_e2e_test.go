@@ -58,7 +58,7 @@ func checkColdStartTrending(t *testing.T, s *service) {
 	})
 	if listed == nil {
 		var dbg map[string]any
-		getJSON(t, s.base+"/api/v1/admin/trending/candidates", map[string]string{"Authorization": "Bearer e2e"}, &dbg)
+		getJSON(t, s.base+"/api/v1/admin/trending/candidates", map[string]string{"Authorization": "Bearer " + e2eAdminToken}, &dbg)
 		t.Fatalf("the burst of 40 sessions is not listed in the two snapshots after it (%v); candidates %v", snaps, dbg)
 	}
 	if w := listed.Why; w == nil || w.Users < 38 || w.Users > 42 || w.Ratio < 2 || w.Recent < 5 || w.Recent > 40 || w.ListedSince.IsZero() {
@@ -94,7 +94,7 @@ func TestRunTrendingReview(t *testing.T) {
 	for i := range 30 {
 		searchAs(t, s, fmt.Sprintf("fan-%02d", i), "한강 불꽃축제")
 	}
-	admin := map[string]string{"Authorization": "Bearer e2e", "X-Admin-User": "park"}
+	admin := map[string]string{"Authorization": "Bearer " + e2eAdminToken, "X-Admin-User": "park"}
 	waitFor(t, "the burst in the review queue", 30*trendingInterval, func() bool {
 		var q struct {
 			Review []trending.ReviewEntry `json:"review"`
@@ -135,9 +135,9 @@ func TestRunTrendingReview(t *testing.T) {
 }
 
 // embeddedArgs are the end-to-end tests' embedded-mode arguments (demo
-// data, admin token e2e, snapshots every interval).
+// data, admin token e2eAdminToken, snapshots every interval).
 func embeddedArgs(t *testing.T, interval time.Duration) []string {
-	return []string{"-data", t.TempDir(), "-demo", "-admin-token", "e2e",
+	return []string{"-data", t.TempDir(), "-demo", "-admin-token", e2eAdminToken,
 		"-drain-delay", "300ms", "-trending-interval", interval.String()}
 }
 
@@ -147,7 +147,7 @@ func elasticArgs(t *testing.T, interval time.Duration) []string {
 	node := testenv.OpenSearch(t)
 	redis := testenv.StartRedis(t)
 	return []string{"-engine", "elastic", "-es-url", node.URL, "-es-prefix", node.Prefix(t),
-		"-redis-addr", redis.Addr, "-demo", "-admin-token", "e2e", "-drain-delay", "300ms",
+		"-redis-addr", redis.Addr, "-demo", "-admin-token", e2eAdminToken, "-drain-delay", "300ms",
 		"-trending-interval", interval.String()}
 }
 

@@ -36,6 +36,8 @@ type backend struct {
 	retention *ingest.Retention
 	trending  *trending.Service
 	analytics *ingest.Analytics
+	// components report their health (/healthz?verbose=1, gauges).
+	components []engine.StatusReporter
 	// dicts is dictionary administration; audit the audit trail that it
 	// and trending moderation record into (an engine.Auditor).
 	dicts *dictionary.Service
@@ -165,6 +167,7 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 		}
 		cancel()
 		b.queue = q
+		b.components = append(b.components, redisStatus(rdb))
 		b.closers = append([]func() error{ls.Close, rdb.Close}, b.closers...)
 		if trendStore, err = redistrend.New(rdb, trending.StoreConfig{}, redistrend.Options{Prefix: cfg.ESPrefix + "trending:"}); err != nil {
 			return b, err
@@ -199,6 +202,7 @@ func openBackend(ctx context.Context, cfg config, log *zap.Logger, reg prometheu
 		Auditor: b.audit}, trendStore, reg, log); err != nil {
 		return b, err
 	}
+	b.components = append(b.components, logQueueStatus(b.producer), trendingStatus(b.trending, cfg.TrendingInterval))
 	// The trending store closes before the engine (the last closer).
 	b.closers = append([]func() error{b.trending.Close}, b.closers...)
 	return b, nil

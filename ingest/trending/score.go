@@ -135,9 +135,9 @@ func (p Pool) rest(e PoolEntry) (restS, restL float64, ok bool) {
 // own history takes over (weight D/(D+M) for D older counts: 99% at a
 // thousand, which a site at 1 search/s holds after about 20 minutes and
 // established traffic far exceeds). Measured on fresh stores (harness
-// BenchmarkAccuracyColdStart) M = 10 listed 18–20 of 20 bursts of 10–40
+// BenchmarkAccuracyColdStart) M = 10 listed 17–20 of 20 bursts of 10–40
 // users and nothing else at 0.5 and 20 searches/s; M = 60 and 600 listed
-// 1 and 7 steady head keywords per busy fresh start. 0 with
+// about 2 and 7 steady head keywords per busy fresh start. 0 with
 // OwnBaselineOnly.
 func (r Rules) PriorMass(cfg StoreConfig) float64 {
 	if r.OwnBaselineOnly {

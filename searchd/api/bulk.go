@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/searchd/searchd/searchd/engine"
 )
@@ -22,74 +24,191 @@ type BulkItem struct {
 	Err *engine.Error
 }
 
-// ParseBulk reads a bulk body. With ndjson it holds one document a line
-// (blank lines are skipped) and a malformed line fails that item only;
-// otherwise it is a JSON array of documents, where an element that is
-// valid JSON but not a valid document fails alone, while broken JSON
-// syntax fails the whole body (the array cannot be resynchronised).
+// ParseBulk reads a whole bulk body held in memory (see BulkReader, which
+// the API uses to read a body as a stream). With ndjson it holds one
+// document a line (blank lines are skipped) and a malformed line fails that
+// item only; otherwise it is a JSON array of documents, where an element
+// that is valid JSON but not a valid document fails alone, while broken
+// JSON syntax fails the whole body (the array cannot be resynchronised).
 // Every document is decoded strictly: unknown fields are rejected, naming
-// the field. The returned error (code invalid_argument or too_large) is
-// about the body as a whole; more than maxItems items is too_large.
+// the field, and an item that is not valid UTF-8 fails alone. The returned
+// error (code invalid_argument or too_large) is about the body as a whole;
+// more than maxItems items is too_large.
 func ParseBulk(body []byte, ndjson bool, maxItems int) ([]BulkItem, error) {
-	if ndjson {
-		return parseNDJSON(body, maxItems)
+	r := NewBulkReader(bytes.NewReader(body), ndjson, maxItems)
+	items := []BulkItem{}
+	for {
+		it, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return items, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, it)
 	}
-	return parseArray(body, maxItems)
+}
+
+// MaxBulkLineBytes caps one NDJSON line (a valid document is far smaller:
+// its body is at most engine.MaxBodyLen characters); a longer line fails as
+// an item without being held in memory.
+const MaxBulkLineBytes = 1 << 20
+
+// BulkReader reads a bulk body item by item from a stream, holding one
+// item at a time: an NDJSON line or a JSON array element.
+type BulkReader struct {
+	ndjson   bool
+	maxItems int
+	n        int // items returned
+	lines    *bufio.Reader
+	dec      *json.Decoder
+	started  bool
+}
+
+// NewBulkReader reads r as NDJSON or as a JSON array (see ParseBulk).
+func NewBulkReader(r io.Reader, ndjson bool, maxItems int) *BulkReader {
+	b := &BulkReader{ndjson: ndjson, maxItems: maxItems}
+	if ndjson {
+		b.lines = bufio.NewReaderSize(r, 64<<10)
+	} else {
+		b.dec = json.NewDecoder(r)
+	}
+	return b
+}
+
+// Items is how many items Next has returned.
+func (b *BulkReader) Items() int { return b.n }
+
+// Next returns the next item, io.EOF after the last, or an error about the
+// body as a whole: invalid_argument, too_large, or the reader's own error
+// (an *http.MaxBytesError past the body limit).
+func (b *BulkReader) Next() (BulkItem, error) {
+	var it BulkItem
+	var err error
+	if b.ndjson {
+		it, err = b.nextLine()
+	} else {
+		it, err = b.nextElement()
+	}
+	if err != nil {
+		return BulkItem{}, err
+	}
+	if b.n == b.maxItems {
+		return BulkItem{}, tooManyItems(b.maxItems)
+	}
+	b.n++
+	return it, nil
 }
 
 func tooManyItems(maxItems int) error {
 	return engine.Errorf(engine.TooLarge, "a bulk request may hold at most %d documents", maxItems)
 }
 
-func parseNDJSON(body []byte, maxItems int) ([]BulkItem, error) {
-	var items []BulkItem
-	for len(body) > 0 {
-		line := body
-		if i := bytes.IndexByte(body, '\n'); i >= 0 {
-			line, body = body[:i], body[i+1:]
-		} else {
-			body = nil
+// nextLine returns the item of the next non-blank line.
+func (b *BulkReader) nextLine() (BulkItem, error) {
+	for {
+		line, tooLong, err := b.readLine()
+		if err != nil && !errors.Is(err, io.EOF) {
+			return BulkItem{}, readErr(err)
 		}
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 {
-			continue
+		if errors.Is(err, io.EOF) && len(line) == 0 {
+			return BulkItem{}, io.EOF
 		}
-		if len(items) == maxItems {
-			return nil, tooManyItems(maxItems)
+		if tooLong {
+			return BulkItem{ID: guessID(line), Err: engine.Errorf(engine.Invalid, "the line is longer than %d bytes", MaxBulkLineBytes)}, nil
 		}
-		items = append(items, parseItem(line))
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			return parseItem(line), nil
+		}
+		if errors.Is(err, io.EOF) {
+			return BulkItem{}, io.EOF
+		}
 	}
-	return items, nil
 }
 
-func parseArray(body []byte, maxItems int) ([]BulkItem, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	tok, err := dec.Token()
-	if d, ok := tok.(json.Delim); err != nil || !ok || d != '[' {
-		return nil, engine.Errorf(engine.Invalid, "the body must be a JSON array of documents (or NDJSON with Content-Type: application/x-ndjson)")
-	}
-	items := []BulkItem{}
-	for dec.More() {
-		if len(items) == maxItems {
-			return nil, tooManyItems(maxItems)
+// readLine reads up to the next newline. Past MaxBulkLineBytes it keeps
+// only the start (for the id) and skips the rest of the line.
+func (b *BulkReader) readLine() (line []byte, tooLong bool, err error) {
+	for {
+		chunk, err := b.lines.ReadSlice('\n')
+		if !tooLong {
+			if len(line)+len(chunk) > MaxBulkLineBytes {
+				tooLong = true
+				line = append(line, chunk[:min(len(chunk), 4<<10)]...)
+			} else {
+				line = append(line, chunk...)
+			}
 		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, engine.Errorf(engine.Invalid, "the JSON array is malformed at item %d: %s", len(items)+1, describeJSONError(err))
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
 		}
-		items = append(items, parseItem(raw))
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, false, err
+		}
+		return line, tooLong, err
 	}
-	if _, err := dec.Token(); err != nil { // the closing ']'
-		return nil, engine.Errorf(engine.Invalid, "the JSON array is malformed after item %d: %s", len(items), describeJSONError(err))
+}
+
+// nextElement returns the item of the next array element.
+func (b *BulkReader) nextElement() (BulkItem, error) {
+	if !b.started {
+		b.started = true
+		tok, err := b.dec.Token()
+		if re := readErr(err); re != nil {
+			return BulkItem{}, re
+		}
+		if d, ok := tok.(json.Delim); err != nil || !ok || d != '[' {
+			return BulkItem{}, engine.Errorf(engine.Invalid, "the body must be a JSON array of documents (or NDJSON with Content-Type: application/x-ndjson)")
+		}
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, engine.Errorf(engine.Invalid, "unexpected data after the JSON array")
+	if b.dec == nil {
+		return BulkItem{}, io.EOF
 	}
-	return items, nil
+	if !b.dec.More() {
+		if _, err := b.dec.Token(); err != nil { // the closing ']'
+			if re := readErr(err); re != nil {
+				return BulkItem{}, re
+			}
+			return BulkItem{}, engine.Errorf(engine.Invalid, "the JSON array is malformed after item %d: %s", b.n, describeJSONError(err))
+		}
+		if _, err := b.dec.Token(); !errors.Is(err, io.EOF) {
+			if re := readErr(err); re != nil {
+				return BulkItem{}, re
+			}
+			return BulkItem{}, engine.Errorf(engine.Invalid, "unexpected data after the JSON array")
+		}
+		b.dec = nil
+		return BulkItem{}, io.EOF
+	}
+	var raw json.RawMessage
+	if err := b.dec.Decode(&raw); err != nil {
+		if re := readErr(err); re != nil {
+			return BulkItem{}, re
+		}
+		return BulkItem{}, engine.Errorf(engine.Invalid, "the JSON array is malformed at item %d: %s", b.n+1, describeJSONError(err))
+	}
+	return parseItem(raw), nil
+}
+
+// readErr is err when it comes from reading the body (past the body limit,
+// or the connection failed) rather than from its JSON.
+func readErr(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil, errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &se), errors.As(err, &te):
+		return nil
+	}
+	return bodyReadErr(err)
 }
 
 // parseItem decodes one document strictly.
 func parseItem(raw []byte) BulkItem {
+	if !utf8.Valid(raw) {
+		// encoding/json would replace the bad bytes with U+FFFD, and two
+		// different ids ("c\xff", "c\xfe") would become one document.
+		return BulkItem{ID: strings.ToValidUTF8(guessID(raw), "\uFFFD"), Err: engine.Errorf(engine.Invalid, "the document is not valid UTF-8")}
+	}
 	doc, err := decodeDocument(raw)
 	if err != nil {
 		var e *engine.Error

@@ -129,6 +129,10 @@ func TestDictionaryRoutes(t *testing.T) {
 		if !strings.Contains(string(r.Body), `"id":"hiking"`) {
 			t.Fatalf("search after apply: %s", r.Body)
 		}
+		// Trending counts the canonical keyword of the new group at once.
+		if ev := f.events.last(t); ev.Canonical != "등산" {
+			t.Errorf("canonical keyword of 하이킹 after the apply = %q, want 등산", ev.Canonical)
+		}
 		r = f.do(t, http.MethodGet, "/api/v1/admin/dictionaries/history", "", dictToken)
 		var h struct{ Versions []dictionary.HistoryItem }
 		r.decode(t, &h)
@@ -154,6 +158,9 @@ func TestDictionaryRoutes(t *testing.T) {
 		r = f.do(t, http.MethodGet, "/api/v1/search?q=하이킹", "")
 		if strings.Contains(string(r.Body), `"id":"hiking"`) {
 			t.Fatalf("search after rollback still finds hiking: %s", r.Body)
+		}
+		if ev := f.events.last(t); ev.Canonical != "하이킹" {
+			t.Errorf("canonical keyword of 하이킹 after the rollback = %q, want 하이킹", ev.Canonical)
 		}
 
 		r = f.do(t, http.MethodGet, "/api/v1/admin/audit?limit=2", "", dictToken)

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -26,11 +25,7 @@ func (s *Server) readBody(c *gin.Context) ([]byte, error) {
 	r := http.MaxBytesReader(c.Writer, c.Request.Body, s.limits.MaxBodyBytes)
 	b, err := io.ReadAll(r)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, err
-		}
-		return nil, engine.Errorf(engine.Invalid, "the request body could not be read")
+		return nil, bodyReadErr(err)
 	}
 	return b, nil
 }
@@ -56,65 +51,6 @@ func boolParam(c *gin.Context, name string) (bool, error) {
 type BulkResponse struct {
 	Items  []engine.ItemResult `json:"items"`
 	Errors bool                `json:"errors"`
-}
-
-// bulkDocuments runs POST /api/v1/documents.
-func (s *Server) bulkDocuments(c *gin.Context) {
-	refresh, err := refreshParam(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	body, err := s.readBody(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	items, err := ParseBulk(body, isNDJSON(c.GetHeader("Content-Type")), s.limits.MaxBulkItems)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if len(items) == 0 {
-		s.invalid(c, "the body holds no documents")
-		return
-	}
-	resp := BulkResponse{Items: make([]engine.ItemResult, len(items))}
-	docs := make([]engine.Document, 0, len(items))
-	at := make([]int, 0, len(items))
-	for i, it := range items {
-		var err error
-		if it.Err != nil {
-			err = it.Err
-		} else {
-			items[i].Doc = s.withDefaults(it.Doc)
-			err = engine.ValidateDocument(items[i].Doc)
-		}
-		if err != nil {
-			resp.Items[i] = engine.ItemResult{ID: it.ID, Status: http.StatusBadRequest,
-				Error: &engine.Error{Code: engine.Invalid, Message: engine.ErrorMessage(err)}}
-			continue
-		}
-		docs = append(docs, items[i].Doc)
-		at = append(at, i)
-	}
-	if len(docs) > 0 {
-		res, err := s.eng.IndexBatch(c.Request.Context(), docs, refresh)
-		if err == nil && len(res) != len(docs) {
-			err = engine.Errorf(engine.Internal, "the engine returned %d results for %d documents", len(res), len(docs))
-		}
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		for j, r := range res {
-			resp.Items[at[j]] = s.itemResult(c, r)
-		}
-	}
-	for _, r := range resp.Items {
-		resp.Errors = resp.Errors || r.Status >= 300
-	}
-	c.JSON(http.StatusOK, resp)
 }
 
 // itemResult hides internal item errors behind a generic message (logged).

@@ -27,8 +27,12 @@ func HTTPStatus(code engine.Code) int {
 		return http.StatusRequestEntityTooLarge
 	case engine.Unauthorized:
 		return http.StatusUnauthorized
-	case engine.Unavailable:
+	case engine.Unavailable, engine.EngineUnavailable:
 		return http.StatusServiceUnavailable
+	case engine.TooManyRequests:
+		return http.StatusTooManyRequests
+	case engine.Timeout, engine.EngineTimeout:
+		return http.StatusGatewayTimeout
 	case engine.Canceled:
 		return StatusClientClosedRequest
 	default:
@@ -49,12 +53,19 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if errors.As(err, &maxBytes) {
 		err = engine.Errorf(engine.TooLarge, "the request body is larger than %d bytes", maxBytes.Limit)
 	}
+	err = s.requestErr(c, err)
 	code := engine.ErrorCode(err)
-	if code == engine.Internal {
+	c.Set(ctxKeyErrorCode, string(code))
+	switch status := HTTPStatus(code); {
+	case code == engine.Internal:
 		s.log.Error("internal error",
 			zap.String("request_id", requestID(c)),
 			zap.String("route", routeOf(c)),
 			zap.Error(err))
+	case status >= 500 && errors.Unwrap(err) != nil:
+		// The cause (which may name internal hosts) is for the log only.
+		s.log.Warn("request failed", zap.String("request_id", requestID(c)),
+			zap.String("route", routeOf(c)), zap.String("code", string(code)), zap.Error(errors.Unwrap(err)))
 	}
 	c.AbortWithStatusJSON(HTTPStatus(code), ErrorBody{Error: engine.Error{Code: code, Message: engine.ErrorMessage(err)}})
 }

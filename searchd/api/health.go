@@ -16,11 +16,6 @@ import (
 // readyTimeout bounds the engine check behind /readyz.
 const readyTimeout = 2 * time.Second
 
-// healthz is liveness: 200 while the process serves HTTP.
-func (s *Server) healthz(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
-}
-
 // readyz is 200 only when the readiness gate is open (startup work done,
 // not shutting down) and the engine is ready.
 func (s *Server) readyz(c *gin.Context) {

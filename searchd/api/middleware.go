@@ -1,8 +1,6 @@
 package api
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
 	"errors"
 	"net/http"
 	"net/url"
@@ -25,6 +23,7 @@ const HeaderRequestID = "X-Request-ID"
 
 const (
 	ctxKeyRequestID = "searchd.request_id"
+	ctxKeyErrorCode = "searchd.error_code"
 	maxRequestIDLen = 128
 	requestIDBytes  = 16 // generated ids: 16 random bytes, hex
 	unmatchedRoute  = "unmatched"
@@ -74,10 +73,12 @@ func routeOf(c *gin.Context) string {
 // logged only at debug level.
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
+	w := &deadWriter{ResponseWriter: c.Writer}
+	c.Writer = w
 	c.Next()
 	status := c.Writer.Status()
 	level := zapcore.InfoLevel
-	if status >= 500 {
+	if status >= 500 || w.err != nil {
 		level = zapcore.WarnLevel
 	}
 	ce := s.log.Check(level, "request")
@@ -91,6 +92,13 @@ func (s *Server) accessLog(c *gin.Context) {
 		zap.Int("status", status),
 		zap.Duration("latency", time.Since(start)),
 		zap.Int("bytes", c.Writer.Size()),
+	}
+	if code := c.GetString(ctxKeyErrorCode); code != "" {
+		fields = append(fields, zap.String("error", code))
+	}
+	if w.err != nil {
+		// The status was never delivered: say so rather than log a 200.
+		fields = append(fields, zap.Bool("delivered", false), zap.NamedError("write_error", w.err))
 	}
 	if s.log.Core().Enabled(zapcore.DebugLevel) {
 		fields = append(fields, zap.String("path", c.Request.URL.Path), zap.String("query", c.Request.URL.RawQuery))
@@ -184,9 +192,6 @@ func (s *Server) observe(c *gin.Context) {
 	s.metrics.latency.With(l).Observe(time.Since(start).Seconds())
 }
 
-// HeaderAdminToken is the alternative to "Authorization: Bearer <token>".
-const HeaderAdminToken = "X-Admin-Token"
-
 // HeaderAdminUser names the admin who acts (audit trail); "admin" when absent.
 const HeaderAdminUser = "X-Admin-User"
 
@@ -211,31 +216,4 @@ func adminActor(c *gin.Context) string {
 		name = string(r[:maxAdminUserRunes])
 	}
 	return name
-}
-
-// requireAdmin guards the admin API. With no token configured every admin
-// request is refused with 503 (the admin API is disabled); a missing or
-// wrong token gets 401. Tokens are compared in constant time (over their
-// SHA-256, so the length does not leak either).
-func (s *Server) requireAdmin(c *gin.Context) {
-	if s.adminToken == "" {
-		s.fail(c, engine.Errorf(engine.Unavailable, "the admin API is disabled: no admin token is configured (set -admin-token or SEARCHD_ADMIN_TOKEN)"))
-		return
-	}
-	got := c.GetHeader(HeaderAdminToken)
-	if auth := c.GetHeader("Authorization"); got == "" && auth != "" {
-		scheme, tok, ok := strings.Cut(auth, " ")
-		if ok && strings.EqualFold(scheme, "Bearer") {
-			got = strings.TrimSpace(tok)
-		}
-	}
-	want := sha256.Sum256([]byte(s.adminToken))
-	have := sha256.Sum256([]byte(got))
-	if got == "" || subtle.ConstantTimeCompare(want[:], have[:]) != 1 {
-		c.Header("WWW-Authenticate", `Bearer realm="searchd admin"`)
-		s.fail(c, engine.Errorf(engine.Unauthorized, "a valid admin token is required (Authorization: Bearer <token> or X-Admin-Token)"))
-		return
-	}
-	c.Request = c.Request.WithContext(engine.WithActor(c.Request.Context(), adminActor(c)))
-	c.Next()
 }

@@ -23,7 +23,7 @@ func (s *Server) routes(r *gin.Engine, extra []Route) (err error) {
 	}()
 	// Outermost first: the request id is known to everything below; the
 	// metrics and access log see the status recovery writes.
-	r.Use(withRequestID, s.observe, s.accessLog, s.recoverPanic)
+	r.Use(withRequestID, s.observe, s.accessLog, s.recoverPanic, s.withDeadline)
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, engine.Errorf(engine.NotFound, "no route for %s %s", c.Request.Method, c.Request.URL.Path))
 	})
@@ -48,10 +48,10 @@ func (s *Server) routes(r *gin.Engine, extra []Route) (err error) {
 	v1.GET("/autocomplete", s.autocomplete)
 	v1.POST("/analyze", s.analyze)
 	// Documents.
-	v1.POST("/documents", s.bulkDocuments)
+	v1.POST("/documents", s.requireWrite, s.bulkDocuments)
 	v1.GET("/documents/:id", s.getDocument)
-	v1.PUT("/documents/:id", s.putDocument)
-	v1.DELETE("/documents/:id", s.deleteDocument)
+	v1.PUT("/documents/:id", s.requireWrite, s.putDocument)
+	v1.DELETE("/documents/:id", s.requireWrite, s.deleteDocument)
 	// Trending keywords (public, cacheable for the snapshot interval).
 	v1.GET("/trending", s.trending)
 

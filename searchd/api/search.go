@@ -51,8 +51,10 @@ func (s *Server) search(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	resp, err := s.svc.Search(c.Request.Context(), q, meta)
-	s.reply(c, resp, err)
+	ctx, cancel := s.searchContext(c)
+	defer cancel()
+	resp, err := s.svc.Search(ctx, q, meta)
+	s.reply(c, resp, s.searchErr(c, ctx, err))
 }
 
 // autocomplete runs GET /api/v1/autocomplete.
@@ -62,8 +64,10 @@ func (s *Server) autocomplete(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	sugs, err := s.svc.Autocomplete(c.Request.Context(), c.Query("q"), size)
-	s.reply(c, gin.H{"query": c.Query("q"), "suggestions": sugs}, err)
+	ctx, cancel := s.searchContext(c)
+	defer cancel()
+	sugs, err := s.svc.Autocomplete(ctx, c.Query("q"), size)
+	s.reply(c, gin.H{"query": c.Query("q"), "suggestions": sugs}, s.searchErr(c, ctx, err))
 }
 
 // analyzeRequest is the body of POST /api/v1/analyze.

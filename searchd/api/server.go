@@ -40,6 +40,9 @@ type Limits struct {
 	MaxAnalyzeChars int
 	// MaxContextBytes caps the raw search context JSON (400 beyond it).
 	MaxContextBytes int
+	// MaxConcurrentBulk bulk requests run at once; more get 429 with
+	// Retry-After at once, never a queue.
+	MaxConcurrentBulk int
 }
 
 // WithDefaults returns l with zero fields set to the defaults.
@@ -56,12 +59,15 @@ func (l Limits) WithDefaults() Limits {
 	if l.MaxContextBytes == 0 {
 		l.MaxContextBytes = DefaultMaxContextBytes
 	}
+	if l.MaxConcurrentBulk == 0 {
+		l.MaxConcurrentBulk = DefaultMaxConcurrentBulk
+	}
 	return l
 }
 
 // Validate reports negative limits.
 func (l Limits) Validate() error {
-	if l.MaxBodyBytes < 0 || l.MaxBulkItems < 0 || l.MaxAnalyzeChars < 0 || l.MaxContextBytes < 0 {
+	if l.MaxBodyBytes < 0 || l.MaxBulkItems < 0 || l.MaxAnalyzeChars < 0 || l.MaxContextBytes < 0 || l.MaxConcurrentBulk < 0 {
 		return errors.New("limits may not be negative")
 	}
 	return nil
@@ -89,6 +95,9 @@ type Deps struct {
 	// AdminToken guards /api/v1/admin/*; empty disables the admin API
 	// (every admin request gets 503 unavailable).
 	AdminToken string
+	// WriteToken (or the admin token) is required for document writes;
+	// empty leaves writes open (development mode). See auth.go.
+	WriteToken string
 	// TrustedProxies are the proxy addresses or CIDRs whose
 	// X-Forwarded-For / X-Real-IP headers are believed for the client IP.
 	// Empty trusts no proxy: the client IP is the connection's address.
@@ -101,6 +110,15 @@ type Deps struct {
 	TrendingMaxAge time.Duration
 	// Analytics serves the search-analytics admin routes; nil answers 503.
 	Analytics Analytics
+	// RequestTimeout is every request's deadline (DefaultRequestTimeout);
+	// keep it below the http.Server's WriteTimeout so a request that runs
+	// out of time is still answered (504 timeout). SearchTimeout bounds each
+	// search and autocomplete (DefaultSearchTimeout; 504 engine_timeout).
+	RequestTimeout time.Duration
+	SearchTimeout  time.Duration
+	// Components report their health to /healthz?verbose=1 and the
+	// searchd_component_status gauges (the engine is built in).
+	Components []engine.StatusReporter
 	// Dictionaries serves the dictionary and job admin routes, Audit
 	// GET /api/v1/admin/audit; nil answers 503.
 	Dictionaries *dictionary.Service
@@ -111,15 +129,14 @@ type Deps struct {
 
 // Server is the HTTP API. It is an http.Handler.
 type Server struct {
-	svc        *search.Service
-	eng        engine.Engine
-	log        *zap.Logger
-	registry   *prometheus.Registry
-	adminToken string
-	limits     Limits
-	metrics    *httpMetrics
-	router     *gin.Engine
-	ready      atomic.Bool
+	svc      *search.Service
+	eng      engine.Engine
+	log      *zap.Logger
+	registry *prometheus.Registry
+	limits   Limits
+	metrics  *httpMetrics
+	router   *gin.Engine
+	ready    atomic.Bool
 
 	trend          Trending
 	trendingMaxAge time.Duration
@@ -127,6 +144,14 @@ type Server struct {
 	dicts          *dictionary.Service
 	auditLog       dictionary.AuditLog
 	now            func() time.Time
+
+	// Access control, deadlines and bulk slots (auth.go, deadline.go,
+	// bulkwrite.go).
+	auth                          *auth
+	adminGuard, writeGuard        gin.HandlerFunc
+	requestTimeout, searchTimeout time.Duration
+	bulk                          bulkSlots
+	components                    []engine.StatusReporter
 }
 
 // NewServer builds the API over its dependencies. The server starts ready
@@ -149,20 +174,22 @@ func NewServer(d Deps) (*Server, error) {
 		return nil, fmt.Errorf("api: metrics: %w", err)
 	}
 	s := &Server{
-		svc:        d.Service,
-		eng:        d.Service.Engine(),
-		log:        d.Logger.With(zap.String("component", "api")),
-		registry:   d.Registry,
-		adminToken: d.AdminToken,
-		limits:     d.Limits.WithDefaults(),
-		metrics:    m,
-		now:        time.Now,
+		svc:      d.Service,
+		eng:      d.Service.Engine(),
+		log:      d.Logger.With(zap.String("component", "api")),
+		registry: d.Registry,
+		limits:   d.Limits.WithDefaults(),
+		metrics:  m,
+		now:      time.Now,
 
 		trend:          d.Trending,
 		trendingMaxAge: d.TrendingMaxAge,
 		analytics:      d.Analytics,
 		dicts:          d.Dictionaries,
 		auditLog:       d.Audit,
+	}
+	if err := s.setupSafety(d); err != nil {
+		return nil, err
 	}
 	s.ready.Store(true)
 

@@ -126,7 +126,7 @@ func (s *Service) Preview(ctx context.Context, req PreviewRequest) (Preview, err
 		return out, engine.Errorf(engine.Unavailable, "another preview is running on this instance; try again in a moment")
 	}
 	o := s.options(req.Draft)
-	ps, err := Validate(req.Draft, o)
+	ps, err := validateWith(s.validate, req.Draft, o)
 	if err != nil {
 		return out, err
 	}

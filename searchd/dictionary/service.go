@@ -63,6 +63,7 @@ type Service struct {
 	every    time.Duration
 	ttl      time.Duration
 	analyses *search.AnalyzerCache
+	validate *analyzers.Validator
 	now      func() time.Time
 
 	// ctx is the parent of every job; Close cancels it and waits.
@@ -123,7 +124,7 @@ func New(cfg Config) (*Service, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{eng: cfg.Engine, store: cfg.Store, audit: cfg.Audit, lock: cfg.Lock, queries: cfg.Queries,
 		keep: cfg.KeepVersions, log: cfg.Logger.With(zap.String("component", "dictionary")), instance: cfg.Instance,
-		every: cfg.SaveEvery, ttl: cfg.LockTTL, analyses: search.NewAnalyzerCache(), now: time.Now,
+		every: cfg.SaveEvery, ttl: cfg.LockTTL, analyses: search.NewAnalyzerCache(), validate: analyzers.NewValidator(), now: time.Now,
 		ctx: ctx, cancel: cancel, running: map[string]*runningJob{}, temps: map[int]bool{},
 		preview: make(chan struct{}, 1)}, nil
 }
@@ -205,7 +206,7 @@ type ValidateResult struct {
 // Validate checks a draft.
 func (s *Service) Validate(_ context.Context, d Draft) (ValidateResult, error) {
 	o := s.options(d)
-	ps, err := Validate(d, o)
+	ps, err := validateWith(s.validate, d, o)
 	if err != nil {
 		return ValidateResult{}, err
 	}
@@ -315,7 +316,7 @@ func (s *Service) Apply(ctx context.Context, req ApplyRequest) (Job, error) {
 		return Job{}, err
 	}
 	o := s.options(req.Draft)
-	ps, err := Validate(req.Draft, o)
+	ps, err := validateWith(s.validate, req.Draft, o)
 	if err != nil {
 		return Job{}, err
 	}

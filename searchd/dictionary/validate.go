@@ -47,11 +47,22 @@ func CheckSize(d Draft) error {
 // every problem, errors and warnings (only errors make it invalid). A
 // dictionary over a size limit is a too_large error (413), not a problem
 // list.
-func Validate(d Draft, o Options) (Problems, error) {
+func Validate(d Draft, o Options) (Problems, error) { return validateWith(nil, d, o) }
+
+// validateWith is Validate through v, which remembers how unchanged lines
+// and words read (the service's validations on every pause in typing);
+// nil validates from scratch.
+func validateWith(v *analyzers.Validator, d Draft, o Options) (Problems, error) {
 	if err := CheckSize(d); err != nil {
 		return nil, err
 	}
-	ps := analyzers.Validate(Analysis(d.Synonyms, d.UserDictionary, o))
+	a := Analysis(d.Synonyms, d.UserDictionary, o)
+	var ps Problems
+	if v != nil {
+		ps = v.Validate(a)
+	} else {
+		ps = analyzers.Validate(a)
+	}
 	if ps.IsTooLarge() {
 		return nil, engine.Errorf(engine.TooLarge, "%s", strings.ReplaceAll(ps.Errors().Error(), "\n", "; "))
 	}

@@ -18,6 +18,18 @@ const (
 	Unavailable  Code = "unavailable"
 	Canceled     Code = "canceled"
 	Internal     Code = "internal"
+	// TooManyRequests: the client must wait (Retry-After) — failed
+	// authentication from its address or too many bulk requests at once.
+	TooManyRequests Code = "too_many_requests"
+	// Timeout: the request did not finish within its deadline (which is
+	// below the server's write timeout, so the client gets this answer).
+	Timeout Code = "timeout"
+	// EngineTimeout: the search engine did not answer within the search
+	// deadline (a hung node).
+	EngineTimeout Code = "engine_timeout"
+	// EngineUnavailable: the search engine cannot be reached or refuses
+	// work (down, overloaded, not connected yet). Adapters return it.
+	EngineUnavailable Code = "engine_unavailable"
 )
 
 // Error is searchd's error: a code and a message fit to show a user.
@@ -25,9 +37,21 @@ const (
 type Error struct {
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
+	// Cause is the backend's own error, for the log only: it may name
+	// internal hosts and URLs, so it is never shown to a client.
+	Cause error `json:"-"`
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Cause }
+
+// WithCause returns an *Error with the given code and message that keeps
+// cause for the log.
+func WithCause(cause error, code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Cause: cause}
+}
 
 // Errorf builds an *Error.
 func Errorf(code Code, format string, args ...any) *Error {

@@ -3,6 +3,7 @@ package engine
 import (
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -22,14 +23,11 @@ const (
 // ValidateDocument checks a document against the schema and limits and
 // returns an Invalid error naming the first problem.
 func ValidateDocument(d Document) error {
+	if err := ValidateID(d.ID); err != nil {
+		return err
+	}
 	switch {
-	case d.ID == "":
-		return Errorf(Invalid, "document id is required")
-	case len(d.ID) > MaxIDLen:
-		return Errorf(Invalid, "document id is longer than %d bytes", MaxIDLen)
-	case strings.ContainsAny(d.ID, "/\\?#% \t\r\n"):
-		return Errorf(Invalid, "document id %q may not contain '/', '\\', '?', '#', '%%' or spaces", d.ID)
-	case !utf8.ValidString(d.ID) || !utf8.ValidString(d.Title) || !utf8.ValidString(d.Body):
+	case !utf8.ValidString(d.Title) || !utf8.ValidString(d.Body):
 		return Errorf(Invalid, "document %q is not valid UTF-8", d.ID)
 	case strings.TrimSpace(d.Title) == "" && strings.TrimSpace(d.Body) == "":
 		return Errorf(Invalid, "document %q needs a title or a body", d.ID)
@@ -52,6 +50,32 @@ func ValidateDocument(d Document) error {
 	for name, v := range map[string]string{"category": d.Category, "region": d.Region, "author": d.Author} {
 		if utf8.RuneCountInString(v) > MaxKeywordLen {
 			return Errorf(Invalid, "document %q: %s is longer than %d characters", d.ID, name, MaxKeywordLen)
+		}
+	}
+	return nil
+}
+
+// ValidateID checks a document id: the one rule for every write (PUT,
+// bulk). 1 to MaxIDLen bytes of valid UTF-8; no '/', '\\', '?', '#', '%' or
+// whitespace; no control characters, no invisible format characters
+// (zero-width, bidi overrides and isolates, BOM, soft hyphen: ids that look
+// alike but differ) and no U+FFFD (the mark of text that was already
+// mangled: "c\xff" and "c\xfe" would both become "c\uFFFD").
+func ValidateID(id string) error {
+	switch {
+	case id == "":
+		return Errorf(Invalid, "document id is required")
+	case len(id) > MaxIDLen:
+		return Errorf(Invalid, "document id is longer than %d bytes", MaxIDLen)
+	case !utf8.ValidString(id):
+		return Errorf(Invalid, "document id %q is not valid UTF-8", strings.ToValidUTF8(id, "\uFFFD"))
+	}
+	for _, r := range id {
+		switch {
+		case strings.ContainsRune("/\\?#%", r) || unicode.IsSpace(r):
+			return Errorf(Invalid, "document id %q may not contain '/', '\\', '?', '#', '%%' or whitespace", id)
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError:
+			return Errorf(Invalid, "document id %q contains the invisible or control character U+%04X", id, r)
 		}
 	}
 	return nil

@@ -22,11 +22,13 @@ type ColdFigures struct {
 	FalseEntries  int
 	FalseList     []string
 	SpammerListed bool
+	// Missed describes the bursts not listed: users@onset after the start.
+	Missed []string
 }
 
 func (f ColdFigures) String() string {
-	return fmt.Sprintf("fresh start at %.1f searches/s: %d of %d bursts (10–40 users within 30 s, in the first 5 min) listed within 60 s of their end (latency from onset p50 %v); %d entries of other keywords %v; spammer listed: %v\n",
-		f.MeanRate, f.Detected, f.Trials, f.LatencyP50, f.FalseEntries, f.FalseList, f.SpammerListed)
+	return fmt.Sprintf("fresh start at %.1f searches/s: %d of %d bursts (10–40 users within 30 s, in the first 5 min) listed within 60 s of their end (latency from onset p50 %v); %d entries of other keywords %v; spammer listed: %v; missed (users@onset) %v\n",
+		f.MeanRate, f.Detected, f.Trials, f.LatencyP50, f.FalseEntries, f.FalseList, f.SpammerListed, f.Missed)
 }
 
 // RunColdStart replays trials fresh starts: background at meanRate (the
@@ -59,6 +61,8 @@ func RunColdStart(ctx context.Context, cfg Config, newStore func() trending.Stor
 		if d := Detect(snaps, key, onset, end.Sub(onset)+time.Minute); d.Detected {
 			f.Detected++
 			lat = append(lat, d.Latency)
+		} else {
+			f.Missed = append(f.Missed, fmt.Sprintf("%d@%v", users, onset.Sub(sc.Start).Round(time.Second)))
 		}
 		n, which := Entries(snaps, func(k string, _ time.Time) bool { return k == key })
 		f.FalseEntries += n

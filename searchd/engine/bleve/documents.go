@@ -338,7 +338,7 @@ func writeBuilt(v *version, built []*document.Document) error {
 	}
 	if b.Size() > 0 {
 		if err := v.idx.Batch(b); err != nil {
-			return engine.Errorf(engine.Unavailable, "the index rejected the batch: %v", err)
+			return engine.Errorf(engine.EngineUnavailable, "the index rejected the batch: %v", err)
 		}
 	}
 	return nil

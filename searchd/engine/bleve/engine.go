@@ -176,7 +176,7 @@ func (e *Engine) live() (*version, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	if e.closed {
-		return nil, engine.Errorf(engine.Unavailable, "the engine is closed")
+		return nil, engine.Errorf(engine.EngineUnavailable, "the engine is closed")
 	}
 	return e.open[e.manifest.Live], nil
 }
@@ -185,7 +185,7 @@ func (e *Engine) get(n int) (*version, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	if e.closed {
-		return nil, engine.Errorf(engine.Unavailable, "the engine is closed")
+		return nil, engine.Errorf(engine.EngineUnavailable, "the engine is closed")
 	}
 	v := e.open[n]
 	if v == nil {

@@ -69,7 +69,7 @@ func (e *Engine) targets() (*version, []*version, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	if e.closed {
-		return nil, nil, engine.Errorf(engine.Unavailable, "the engine is closed")
+		return nil, nil, engine.Errorf(engine.EngineUnavailable, "the engine is closed")
 	}
 	var fs []*version
 	for _, n := range e.manifest.Followers {

@@ -15,7 +15,7 @@ func (e *Engine) LiveAnalyzer() (search.Analyzer, error) {
 		return nil, err
 	}
 	if v == nil || v.analyzer == nil {
-		return nil, engine.Errorf(engine.Unavailable, "the live index version is not open")
+		return nil, engine.Errorf(engine.EngineUnavailable, "the live index version is not open")
 	}
 	return v.analyzer, nil
 }

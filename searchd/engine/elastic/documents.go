@@ -86,7 +86,7 @@ func (e *Engine) write(ctx context.Context, v *version, docs []engine.Document, 
 	w := e.writer
 	e.mu.RUnlock()
 	if w == nil {
-		return nil, engine.Errorf(engine.Unavailable, "not connected to Elasticsearch")
+		return nil, engine.Errorf(engine.EngineUnavailable, "not connected to Elasticsearch")
 	}
 	results := make([]engine.ItemResult, len(docs))
 	reqs := make([]*tracked, len(docs))

@@ -291,10 +291,11 @@ func (e *Engine) conn() (*es.Client, *version, error) {
 	defer e.mu.RUnlock()
 	switch {
 	case e.closed:
-		return nil, nil, engine.Errorf(engine.Unavailable, "the engine is closed")
+		return nil, nil, engine.Errorf(engine.EngineUnavailable, "the search engine is closed")
 	case e.client == nil || e.live == nil || e.writer == nil:
-		return nil, nil, engine.Errorf(engine.Unavailable, "not connected to Elasticsearch at %s yet (retrying): %v",
-			strings.Join(e.opts.URLs, ", "), e.lastErr)
+		// The URLs and the cause go to the log (run logs every attempt);
+		// clients learn which component is missing.
+		return nil, nil, engine.WithCause(e.lastErr, engine.EngineUnavailable, "the search engine (Elasticsearch) is not connected yet; searchd keeps retrying")
 	}
 	return e.client, e.live, nil
 }

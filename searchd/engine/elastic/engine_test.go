@@ -135,13 +135,13 @@ func TestNotReadyUntilTheClusterAnswers(t *testing.T) {
 	if d := time.Since(start); d > 20*time.Second {
 		t.Errorf("Open blocked for %v with the cluster down", d)
 	}
-	if err := e.Ready(ctx); engine.ErrorCode(err) != engine.Unavailable {
+	if err := e.Ready(ctx); engine.ErrorCode(err) != engine.EngineUnavailable {
 		t.Fatalf("ready with the cluster down: %v, want unavailable", err)
 	}
-	if _, err := e.Search(ctx, engine.Plan{Size: 10}); engine.ErrorCode(err) != engine.Unavailable {
+	if _, err := e.Search(ctx, engine.Plan{Size: 10}); engine.ErrorCode(err) != engine.EngineUnavailable {
 		t.Fatalf("search with the cluster down: %v, want unavailable", err)
 	}
-	if _, err := e.IndexBatch(ctx, conformance.Documents(), true); engine.ErrorCode(err) != engine.Unavailable {
+	if _, err := e.IndexBatch(ctx, conformance.Documents(), true); engine.ErrorCode(err) != engine.EngineUnavailable {
 		t.Fatalf("index with the cluster down: %v, want unavailable", err)
 	}
 

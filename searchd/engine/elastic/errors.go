@@ -39,12 +39,13 @@ func translate(ctx context.Context, op string, err error) error {
 			// searchd's credentials, not the user's: an operator problem.
 			return fmt.Errorf("elastic: %s: HTTP %d: %s", op, ee.Status, reason)
 		case ee.Status == http.StatusTooManyRequests || ee.Status >= 500:
-			return engine.Errorf(engine.Unavailable, "%s: Elasticsearch answered HTTP %d: %s", op, ee.Status, reason)
+			return engine.WithCause(err, engine.EngineUnavailable, "the search engine (Elasticsearch) answered HTTP %d to %s", ee.Status, op)
 		}
 		return fmt.Errorf("elastic: %s: HTTP %d: %s", op, ee.Status, reason)
 	}
-	// No HTTP answer at all: connection refused, timeout, no live node.
-	return engine.Errorf(engine.Unavailable, "%s: Elasticsearch is unreachable: %v", op, err)
+	// No HTTP answer at all: connection refused, timeout, no live node. The
+	// transport error names the node's URL: it goes to the log only.
+	return engine.WithCause(err, engine.EngineUnavailable, "the search engine (Elasticsearch) is unreachable (%s)", op)
 }
 
 // reasonOf prefers the most specific reason Elasticsearch gave.
@@ -69,7 +70,7 @@ func reasonOf(d *es.ErrorDetails) string {
 // 429 means the document itself was rejected (Invalid, not retried);
 // anything else is the cluster's trouble (Unavailable).
 func itemError(id string, status int, d *es.ErrorDetails) engine.ItemResult {
-	code := engine.Unavailable
+	code := engine.EngineUnavailable
 	switch {
 	case status == http.StatusConflict:
 		// External versions (follow.go): a newer write of the id is stored.
@@ -92,7 +93,7 @@ func failed(id string, err error) engine.ItemResult {
 	switch code {
 	case engine.Invalid:
 		status = http.StatusBadRequest
-	case engine.Unavailable:
+	case engine.Unavailable, engine.EngineUnavailable:
 		status = http.StatusServiceUnavailable
 	}
 	return engine.ItemResult{ID: id, Status: status, Error: &engine.Error{Code: code, Message: engine.ErrorMessage(err)}}

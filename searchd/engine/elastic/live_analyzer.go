@@ -16,7 +16,7 @@ func (e *Engine) LiveAnalyzer() (search.Analyzer, error) {
 		return nil, err
 	}
 	if v.analyzer == nil {
-		return nil, engine.Errorf(engine.Unavailable, "the analysis of index version %d is not known yet", v.Number)
+		return nil, engine.Errorf(engine.EngineUnavailable, "the analysis of index version %d is not known yet", v.Number)
 	}
 	return v.analyzer, nil
 }

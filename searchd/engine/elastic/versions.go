@@ -173,7 +173,7 @@ func (e *Engine) clientOrNil() *es.Client {
 func (e *Engine) refreshLive(ctx context.Context) error {
 	c := e.clientOrNil()
 	if c == nil {
-		return engine.Errorf(engine.Unavailable, "not connected")
+		return engine.Errorf(engine.EngineUnavailable, "not connected")
 	}
 	vs, err := e.loadVersions(ctx, c)
 	if err != nil {
@@ -192,7 +192,7 @@ func (e *Engine) setLive(vs []*version) error {
 		}
 	}
 	if live == nil {
-		return engine.Errorf(engine.Unavailable, "the alias %s points at no documents index version", e.alias)
+		return engine.Errorf(engine.EngineUnavailable, "the alias %s points at no documents index version", e.alias)
 	}
 	if err := e.withAnalyzer(live); err != nil {
 		return err

@@ -3,7 +3,9 @@ package elastic
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
+	"time"
 
 	es "github.com/olivere/elastic/v7"
 	"go.uber.org/zap"
@@ -120,6 +122,9 @@ func (w *writer) feed() {
 // after maps bulk item results back to their requests; res.Items are in
 // the order of reqs.
 func (w *writer) after(_ int64, reqs []es.BulkableRequest, res *es.BulkResponse, err error) {
+	if err != nil {
+		w.log.Warn("bulk request failed", zap.Int("docs", len(reqs)), zap.Error(err))
+	}
 	for i, r := range reqs {
 		t, ok := r.(*tracked)
 		if !ok {
@@ -128,11 +133,7 @@ func (w *writer) after(_ int64, reqs []es.BulkableRequest, res *es.BulkResponse,
 		id := t.w.results[t.i].ID
 		switch {
 		case err != nil || res == nil || i >= len(res.Items):
-			msg := "the bulk request failed"
-			if err != nil {
-				msg += ": " + err.Error()
-			}
-			t.w.set(t.i, failed(id, engine.Errorf(engine.Unavailable, "%s", msg)))
+			t.w.set(t.i, failed(id, engine.Errorf(engine.EngineUnavailable, "the search engine (Elasticsearch) did not take the bulk request")))
 		default:
 			for _, item := range res.Items[i] {
 				if item.Status >= 200 && item.Status < 300 {
@@ -153,7 +154,7 @@ func (w *writer) enqueue(ctx context.Context, reqs []*tracked) error {
 		select {
 		case w.queue <- queued{req: r, last: i == len(reqs)-1}:
 		case <-w.stop:
-			return engine.Errorf(engine.Unavailable, "the engine is closed")
+			return engine.Errorf(engine.EngineUnavailable, "the engine is closed")
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -161,23 +162,45 @@ func (w *writer) enqueue(ctx context.Context, reqs []*tracked) error {
 	return nil
 }
 
+// writerCloseBudget bounds close while the cluster is unreachable.
+const writerCloseBudget = 10 * time.Second
+
 // close stops the feeder, fails what is still queued and flushes and stops
 // the processor (which commits what it holds).
 func (w *writer) close() error {
 	w.closeOnce.Do(func() {
 		close(w.stop)
-		<-w.done
+		// olivere's processor waits for a live connection without end once
+		// the cluster is unreachable (its workers block in
+		// waitForActiveConnection, and Flush and Close with them): give up
+		// after a budget rather than hang the shutdown. Callers waiting on
+		// their documents end with their own contexts.
+		timeout := time.NewTimer(writerCloseBudget)
+		defer timeout.Stop()
+		select {
+		case <-w.done:
+		case <-timeout.C:
+			w.closeErr = fmt.Errorf("elastic: the bulk processor did not stop within %s (the cluster is unreachable); the documents it held are not confirmed", writerCloseBudget)
+			return
+		}
 		for {
 			select {
 			case q := <-w.queue:
-				q.req.w.set(q.req.i, failed(q.req.w.results[q.req.i].ID, engine.Errorf(engine.Unavailable, "the engine closed before the document was sent")))
+				q.req.w.set(q.req.i, failed(q.req.w.results[q.req.i].ID, engine.Errorf(engine.EngineUnavailable, "the engine closed before the document was sent")))
 				continue
 			default:
 			}
 			break
 		}
-		if err := w.proc.Close(); err != nil {
-			w.closeErr = errors.Join(errors.New("elastic: closing the bulk processor"), err)
+		closed := make(chan error, 1)
+		go func() { closed <- w.proc.Close() }()
+		select {
+		case err := <-closed:
+			if err != nil {
+				w.closeErr = errors.Join(errors.New("elastic: closing the bulk processor"), err)
+			}
+		case <-timeout.C:
+			w.closeErr = fmt.Errorf("elastic: the bulk processor did not stop within %s (the cluster is unreachable); the documents it held are not confirmed", writerCloseBudget)
 		}
 	})
 	return w.closeErr
