@@ -21,7 +21,8 @@ import (
 // its buffer, retries until Redis is back, and every event reaches the log
 // index exactly once. Redis is frozen (SIGSTOP: every command hangs until
 // the client's timeout) in one run, killed and restarted empty on the same
-// port in the other.
+// port in the other (after the events before the outage were delivered:
+// what a Redis without persistence holds dies with it).
 func TestRedisOutageLosesNothing(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
@@ -75,6 +76,10 @@ func redisOutage(t *testing.T, down, up func(*testing.T, *testenv.Redis)) {
 		}
 	}
 	publishFor(before)
+	// What reached Redis before the outage is delivered first: a Redis
+	// killed without persistence loses its stream, which is Redis's
+	// durability (run it with appendonly), not the producer's.
+	ingesttest.WaitCount(t, s, int64(published))
 	down(t, r)
 	start := time.Now()
 	degraded := false

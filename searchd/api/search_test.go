@@ -107,6 +107,7 @@ func TestBadInput(t *testing.T) {
 		{"size negative", "GET", "/api/v1/search?q=a&size=-3", "", nil, 400, engine.Invalid, "size"},
 		{"size over max", "GET", "/api/v1/search?q=a&size=51", "", nil, 400, engine.Invalid, "size"},
 		{"too deep", "GET", "/api/v1/search?q=a&size=50&page=21", "", nil, 400, engine.Invalid, "deeper"},
+		{"page × size overflowing int64", "GET", "/api/v1/search?q=a&size=4&page=6920877700593737728", "", nil, 400, engine.Invalid, "deeper"},
 		{"bad sort", "GET", "/api/v1/search?q=a&sort=random", "", nil, 400, engine.Invalid, "sort"},
 		{"query too long", "GET", "/api/v1/search?q=" + url.QueryEscape(long), "", nil, 400, engine.Invalid, "200"},
 		{"ctx not JSON", "GET", "/api/v1/search?q=a&ctx=" + url.QueryEscape("{bad"), "", nil, 400, engine.Invalid, "ctx"},

@@ -108,7 +108,7 @@ func Validate(q *engine.Query) error {
 		return engine.Errorf(engine.Invalid, "page must be 1 or more")
 	case q.Size < 1 || q.Size > engine.MaxPageSize:
 		return engine.Errorf(engine.Invalid, "size must be between 1 and %d", engine.MaxPageSize)
-	case q.Page*q.Size > engine.MaxResultDepth:
+	case q.Page > engine.MaxResultDepth || q.Page*q.Size > engine.MaxResultDepth: // the first: page*size must not overflow
 		return engine.Errorf(engine.Invalid, "results deeper than %d are not available; narrow the search instead", engine.MaxResultDepth)
 	}
 	switch q.Sort {

@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"mime"
@@ -135,7 +136,9 @@ func (h *Handler) asset(w http.ResponseWriter, r *http.Request) {
 	if f == nil || strings.Contains(name, "..") {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusNotFound)
-		fmt.Fprintf(w, `{"error":{"code":"not_found","message":"no asset %s"}}`, strings.TrimPrefix(r.URL.Path, AssetsPrefix))
+		// The name is the client's: encode it, never splice it into JSON.
+		msg, _ := json.Marshal("no asset " + strings.TrimPrefix(r.URL.Path, AssetsPrefix))
+		fmt.Fprintf(w, `{"error":{"code":"not_found","message":%s}}`, msg)
 		return
 	}
 	w.Header().Set("X-Content-Type-Options", "nosniff")
