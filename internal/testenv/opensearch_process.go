@@ -212,7 +212,7 @@ func (p *OpenSearchProcess) cleanup() {
 func openSearchInstallation() (string, error) {
 	home := os.Getenv(OpenSearchHomeEnv)
 	if home == "" {
-		root, err := repoRoot()
+		root, err := RepoRoot()
 		if err != nil {
 			return "", err
 		}
@@ -223,24 +223,6 @@ func openSearchInstallation() (string, error) {
 		return "", fmt.Errorf("no opensearch-*/bin/opensearch under %s (run tools/opensearch/opensearch.sh install, or set %s)", home, OpenSearchHomeEnv)
 	}
 	return filepath.Dir(filepath.Dir(matches[0])), nil
-}
-
-// repoRoot is the directory holding go.mod, above the working directory.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // javaHome is $JAVA_HOME or the JDK the java on PATH belongs to.
