@@ -45,7 +45,7 @@ func (s *Service) runJob(ctx context.Context, r *runningJob) {
 		err = cause
 	}
 	end := s.now().UTC()
-	done := r.update(func(j *Job) {
+	finish := func(j *Job) {
 		j.FinishedAt = &end
 		switch {
 		case err == nil:
@@ -55,7 +55,12 @@ func (s *Service) runJob(ctx context.Context, r *runningJob) {
 		default:
 			j.State, j.Error = StateFailed, errMessage(err)
 		}
-	})
+	}
+	// The end is recorded and the lock released before anyone can see the
+	// job as finished: whoever waits for the end (the event stream, a
+	// poller) may start the next apply at once and must not get 409.
+	done := r.snapshot()
+	finish(&done)
 	bg := context.WithoutCancel(ctx)
 	if err != nil && done.Target != 0 && s.eng.Live().Number != done.Target {
 		s.dropQuietly(bg, done.Target, "the half-built version")
@@ -73,6 +78,7 @@ func (s *Service) runJob(ctx context.Context, r *runningJob) {
 	s.log.Info("rebuild finished", zap.String("job", j.ID), zap.String("state", done.State), zap.String("error", done.Error),
 		zap.Int("target", done.Target), zap.Int64("documents", done.Done), zap.Duration("took", end.Sub(j.StartedAt)))
 	_ = s.lock.Unlock(bg, j.ID)
+	r.update(finish)
 	s.mu.Lock()
 	delete(s.running, j.ID)
 	s.mu.Unlock()
