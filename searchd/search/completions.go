@@ -68,7 +68,8 @@ func (s *Service) preferCompletions(ctx context.Context, a Analyzer, p engine.Pl
 		return p, nil
 	}
 	sample := p
-	sample.From, sample.Size, sample.Sort, sample.Mode = 0, completionSample, engine.SortRelevance, engine.MatchAll
+	// Only the sample's hits are read: no facets.
+	sample.From, sample.Size, sample.Sort, sample.Mode, sample.FacetSize = 0, completionSample, engine.SortRelevance, engine.MatchAll, 0
 	r, err := s.eng.Search(ctx, sample)
 	if err != nil {
 		return p, err

@@ -156,9 +156,13 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 	plan, normalized, toks, spans := planTokens(a, q.Text)
 	resp.Normalized = normalized
 	base := engine.Plan{Filters: q.Filters, Sort: q.Sort, From: (q.Page - 1) * q.Size, Size: q.Size, FacetSize: engine.DefaultFacetSize}
-	run := func(p engine.Plan, mode engine.MatchMode) (engine.Result, error) {
+	// asked is p with the request's filters, sort, page and facets.
+	asked := func(p engine.Plan, mode engine.MatchMode) engine.Plan {
 		p.Filters, p.Sort, p.From, p.Size, p.Mode, p.FacetSize = base.Filters, base.Sort, base.From, base.Size, mode, base.FacetSize
-		return s.eng.Search(ctx, p)
+		return p
+	}
+	run := func(p engine.Plan, mode engine.MatchMode) (engine.Result, error) {
+		return s.eng.Search(ctx, asked(p, mode))
 	}
 
 	var res engine.Result
@@ -180,9 +184,7 @@ func (s *Service) Search(ctx context.Context, q engine.Query, meta RequestMeta) 
 	// from one sample of the matches when the page lies within it.
 	ranked := false
 	if q.Sort == engine.SortRelevance {
-		p := used
-		p.Filters, p.Sort, p.From, p.Size, p.Mode, p.FacetSize = base.Filters, base.Sort, base.From, base.Size, engine.MatchAll, base.FacetSize
-		if res, ranked, err = s.rankByCompletions(ctx, a, p); err != nil {
+		if res, ranked, err = s.rankByCompletions(ctx, a, asked(used, engine.MatchAll)); err != nil {
 			return resp, err
 		}
 		if !ranked {
