@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,10 +41,7 @@ func BenchmarkBulkMemory(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	bin := filepath.Join(b.TempDir(), "searchd")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := searchdBinary(b)
 	const clients = 16
 	bodies := make([][]byte, clients)
 	next := 0

@@ -36,10 +36,7 @@ func TestKill9KeepsSearchLogs(t *testing.T) {
 		clients = 25
 		load    = 4 * time.Second
 	)
-	bin := filepath.Join(t.TempDir(), "searchd")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := searchdBinary(t)
 	dir := t.TempDir()
 	addr := "127.0.0.1:" + strconv.Itoa(testenv.FreePort(t))
 	cmd := exec.Command(bin, "-addr", addr, "-data", dir, "-demo", "-log-level", "warn")

@@ -108,10 +108,7 @@ func TestKillDuringRebuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin := filepath.Join(t.TempDir(), "searchd")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := searchdBinary(t)
 	dir := t.TempDir()
 	p := startProc(t, bin, dir)
 	for i := 0; i < len(docs); i += 5000 {
